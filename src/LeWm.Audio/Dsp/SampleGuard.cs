@@ -1,0 +1,17 @@
+namespace LeWm.Audio.Dsp;
+
+/// <summary>Input checks shared by the DSP entry points.</summary>
+internal static class SampleGuard
+{
+    /// <summary>Throws <see cref="AudioFormatException"/> naming the first sample that is NaN or infinite.</summary>
+    public static void ThrowIfNotFinite(ReadOnlySpan<float> samples)
+    {
+        for (int i = 0; i < samples.Length; i++)
+        {
+            if (!float.IsFinite(samples[i]))
+            {
+                throw new AudioFormatException($"Sample {i} of the audio is {samples[i]}; audio must be finite.");
+            }
+        }
+    }
+}

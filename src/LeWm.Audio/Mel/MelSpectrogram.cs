@@ -1,0 +1,97 @@
+using System.Numerics.Tensors;
+using LeWm.Audio.Dsp;
+
+namespace LeWm.Audio.Mel;
+
+/// <summary>
+/// Computes the log-mel spectrogram of the LeWM / Vocos <c>mel-24khz</c> front end:
+/// <c>log(max(melscale(|STFT(x)|), 1e-7))</c>, equal to torchaudio's
+/// <c>MelSpectrogram(sample_rate=24000, n_fft=1024, hop_length=256, n_mels=100, center=True, power=1)</c>
+/// followed by <c>log(clip(·, min=1e-7))</c>.
+/// </summary>
+/// <remarks>
+/// Frames: <c>1 + floor(samples / 256)</c>. The input must be at the options' sample rate (resample with
+/// <see cref="AudioClip.ResampleTo"/>) and hold more than <c>FftSize / 2</c> samples (513 by default) — a shorter
+/// clip cannot be reflect-padded and is refused with <see cref="AudioFormatException"/>, as PyTorch refuses it.
+/// Instances are immutable and thread-safe; work on long inputs is spread across cores.
+/// </remarks>
+public sealed class MelSpectrogram
+{
+    private readonly StftProcessor _stft;
+
+    /// <summary>Creates the front end for <paramref name="options"/> (Vocos mel-24khz when null).</summary>
+    /// <param name="options">Settings; validated.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public MelSpectrogram(MelOptions? options = null)
+    {
+        Options = options ?? new MelOptions();
+        Options.Validate();
+        FilterBank = new MelFilterBank(Options);
+        _stft = new StftProcessor(Options.ToStftOptions());
+    }
+
+    /// <summary>The settings in use.</summary>
+    public MelOptions Options { get; }
+
+    /// <summary>The mel filter bank in use.</summary>
+    public MelFilterBank FilterBank { get; }
+
+    /// <summary>Returns the number of frames <paramref name="sampleCount"/> samples give.</summary>
+    /// <param name="sampleCount">The clip length in samples.</param>
+    /// <exception cref="AudioFormatException">The clip is too short for one analysis window.</exception>
+    public int FrameCount(int sampleCount) => _stft.FrameCount(sampleCount);
+
+    /// <summary>Computes the log-mel spectrogram of <paramref name="clip"/>.</summary>
+    /// <param name="clip">Mono audio at <see cref="MelOptions.SampleRate"/>.</param>
+    /// <returns>A <c>[bands, frames]</c> log-mel.</returns>
+    /// <exception cref="AudioFormatException">The clip's rate differs from the options', or it is too short, or not finite.</exception>
+    public LogMel Compute(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (clip.SampleRate != Options.SampleRate)
+        {
+            throw new AudioFormatException(
+                $"The clip is at {clip.SampleRate} Hz; the mel front end expects {Options.SampleRate} Hz (resample it first with AudioClip.ResampleTo).");
+        }
+
+        return Compute(clip.Samples);
+    }
+
+    /// <summary>Computes the log-mel spectrogram of <paramref name="samples"/>, taken to be at <see cref="MelOptions.SampleRate"/>.</summary>
+    /// <param name="samples">Mono samples.</param>
+    /// <returns>A <c>[bands, frames]</c> log-mel.</returns>
+    /// <exception cref="AudioFormatException">The signal is too short for one analysis window, or not finite.</exception>
+    public LogMel Compute(ReadOnlyMemory<float> samples)
+    {
+        SampleGuard.ThrowIfNotFinite(samples.Span);
+        int frames = _stft.FrameCount(samples.Length);
+        int bands = FilterBank.Bands;
+        int bins = FilterBank.Bins;
+        var values = new float[bands * frames];
+        int hop = Options.HopLength;
+        int padding = Options.Center ? Options.FftSize / 2 : 0;
+        double floor = Options.LogFloor;
+        _stft.ForEachFrameRange(frames, (first, end, transform) =>
+        {
+            ReadOnlySpan<float> span = samples.Span;
+            Span<double> magnitude = transform.Real.AsSpan(0, bins); // |X| overwrites Re X in place
+            Span<double> mel = stackalloc double[bands];
+            for (int t = first; t < end; t++)
+            {
+                transform.Analyze(span, t, hop, padding);
+                ReadOnlySpan<double> im = transform.Imaginary.AsSpan(0, bins);
+                TensorPrimitives.Multiply(magnitude, magnitude, magnitude);
+                TensorPrimitives.FusedMultiplyAdd(im, im, magnitude, magnitude);
+                TensorPrimitives.Sqrt(magnitude, magnitude);
+                FilterBank.Apply(magnitude, mel);
+                TensorPrimitives.Max(mel, floor, mel);
+                TensorPrimitives.Log(mel, mel);
+                for (int m = 0; m < bands; m++)
+                {
+                    values[(m * frames) + t] = (float)mel[m];
+                }
+            }
+        });
+        return new LogMel(values, bands, frames);
+    }
+}

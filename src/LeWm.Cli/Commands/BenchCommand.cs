@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Diagnostics;
+using LeWm.Audio.Mel;
+
+namespace LeWm.Cli.Commands;
+
+/// <summary><c>lewm bench mel|…</c>: timings of the SDK's stages on this machine.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var command = new Command("bench", "Measure how fast a stage runs on this machine.");
+        command.Subcommands.Add(CreateMel(output));
+        return command;
+    }
+
+    private static Command CreateMel(TextWriter output)
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of 24 kHz audio per run.", DefaultValueFactory = _ => 10.0 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed runs (after warm-up).", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line." };
+        var command = new Command("mel", "Time the log-mel front end.") { seconds, iterations, json };
+        command.SetAction(parse =>
+        {
+            double audioSeconds = parse.GetValue(seconds);
+            int runs = parse.GetValue(iterations);
+            if (!(audioSeconds >= 0.05 && audioSeconds <= 3600))
+            {
+                throw new UsageException($"--seconds must be between 0.05 and 3600 (got {audioSeconds}).");
+            }
+
+            if (runs is < 1 or > 100_000)
+            {
+                throw new UsageException($"--iterations must be between 1 and 100000 (got {runs}).");
+            }
+
+            float[] audio = BenchmarkAudio.Create((int)(audioSeconds * 24_000));
+            var mel = new MelSpectrogram();
+            Timing timing = Timing.Measure(() => mel.Compute(audio), runs);
+            Report(output, parse.GetValue(json), "mel", audioSeconds, timing);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Report(TextWriter output, bool json, string stage, double audioSeconds, Timing timing)
+    {
+        double realtime = audioSeconds / (timing.MedianMilliseconds / 1000.0);
+        if (json)
+        {
+            output.WriteLine(JsonLine.Of(
+                ("stage", stage),
+                ("audio_seconds", audioSeconds),
+                ("median_ms", timing.MedianMilliseconds),
+                ("min_ms", timing.MinMilliseconds),
+                ("iterations", timing.Iterations),
+                ("realtime_factor", realtime),
+                ("processors", Environment.ProcessorCount)));
+        }
+        else
+        {
+            output.WriteLine($"{stage}: {audioSeconds:0.##} s of audio in {timing.MedianMilliseconds:0.###} ms (median of {timing.Iterations}, min {timing.MinMilliseconds:0.###} ms): {realtime:0.#}× real time on {Environment.ProcessorCount} cores.");
+        }
+    }
+
+    /// <summary>Median and minimum wall time of repeated runs, after a warm-up.</summary>
+    private sealed record Timing(double MedianMilliseconds, double MinMilliseconds, int Iterations)
+    {
+        public static Timing Measure(Action run, int iterations)
+        {
+            for (int i = 0; i < Math.Min(5, iterations); i++)
+            {
+                run();
+            }
+
+            var times = new double[iterations];
+            for (int i = 0; i < iterations; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                run();
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+
+            Array.Sort(times);
+            double median = iterations % 2 == 1 ? times[iterations / 2] : (times[(iterations / 2) - 1] + times[iterations / 2]) / 2;
+            return new Timing(median, times[0], iterations);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of LeWm.Sdk. Installs the system packages the tests need when they are missing
+# (Debian/Ubuntu: espeak-ng), then runs `dotnet test` on the whole solution in Release.
+# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Mel").
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+if ((${#missing[@]})); then
+  echo "test.sh: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test LeWm.Sdk.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line with the totals over every test project.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo "tests: ${passed} passed, ${failed} failed"
+if [ "$status" -eq 0 ] && [ "$failed" -ne 0 ]; then status=1; fi
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then echo "test.sh: no test ran" >&2; status=1; fi
+exit "$status"

@@ -1,0 +1,20 @@
+namespace LeWm.Cli.Tests;
+
+/// <summary>Runs the <c>lewm</c> command line in process and captures its output.</summary>
+internal sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public static async Task<CliRun> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await CliApplication.RunAsync(args, output, error);
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    public static string TempPath(string extension)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "lewm-cli-tests");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, Guid.NewGuid().ToString("N") + extension);
+    }
+}

@@ -4,8 +4,19 @@ namespace LeWm.Audio.Dsp;
 /// Evaluates the Kaiser window and the Kaiser design formulas that size a windowed-sinc low-pass filter
 /// (J. F. Kaiser, "Nonrecursive digital filter design using the I0-sinh window function", 1974).
 /// </summary>
-internal static class KaiserWindow
+internal sealed class KaiserWindow
 {
+    private readonly double _beta;
+    private readonly double _scale;
+
+    /// <summary>Creates the window with shape parameter <paramref name="beta"/>.</summary>
+    /// <param name="beta">The shape parameter β, 0 or more (see <see cref="BetaForAttenuation"/>).</param>
+    public KaiserWindow(double beta)
+    {
+        _beta = beta;
+        _scale = 1 / BesselI0(beta);
+    }
+
     /// <summary>Returns the shape parameter β that gives a stopband attenuation of <paramref name="attenuationDb"/>.</summary>
     /// <param name="attenuationDb">The stopband attenuation wanted, in dB, as a positive number (80 means −80 dB).</param>
     /// <returns>β, dimensionless; 0 (a rectangular window) below 21 dB.</returns>
@@ -28,12 +39,11 @@ internal static class KaiserWindow
 
     /// <summary>Returns the window's value at <paramref name="x"/>, where the window spans x ∈ [−1, 1].</summary>
     /// <param name="x">The position relative to the window's half-width; 0 is the centre.</param>
-    /// <param name="beta">The shape parameter β (see <see cref="BetaForAttenuation"/>).</param>
     /// <returns>I0(β·√(1 − x²)) / I0(β) inside the window, 0 outside it.</returns>
-    public static double Evaluate(double x, double beta)
+    public double ValueAt(double x)
     {
         double inside = 1.0 - (x * x);
-        return inside < 0 ? 0 : BesselI0(beta * Math.Sqrt(inside)) / BesselI0(beta);
+        return inside < 0 ? 0 : BesselI0(_beta * Math.Sqrt(inside)) * _scale;
     }
 
     /// <summary>Returns I0(<paramref name="x"/>), the zeroth-order modified Bessel function of the first kind.</summary>

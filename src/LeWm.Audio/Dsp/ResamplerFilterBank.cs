@@ -59,7 +59,7 @@ internal sealed class ResamplerFilterBank
         double cutoff = lowerNyquist * (PassbandEdge + StopbandEdge) / 2;
         double transitionWidth = lowerNyquist * (StopbandEdge - PassbandEdge);
         double halfWidth = KaiserWindow.LengthFor(StopbandAttenuationDb, transitionWidth) / 2;
-        double beta = KaiserWindow.BetaForAttenuation(StopbandAttenuationDb);
+        var window = new KaiserWindow(KaiserWindow.BetaForAttenuation(StopbandAttenuationDb));
 
         HalfTapCount = (int)Math.Ceiling(halfWidth);
         TapCount = 2 * HalfTapCount;
@@ -76,7 +76,7 @@ internal sealed class ResamplerFilterBank
             for (int j = 0; j < TapCount; j++)
             {
                 double t = phase + HalfTapCount - 1 - j;
-                double value = 2 * cutoff * Sinc(2 * cutoff * t) * KaiserWindow.Evaluate(t / halfWidth, beta);
+                double value = 2 * cutoff * Sinc(2 * cutoff * t) * window.ValueAt(t / halfWidth);
                 row[j] = value;
                 sum += value;
             }

@@ -1,7 +1,17 @@
 using BenchmarkDotNet.Running;
+using LeWm.Benchmarks.Vocos;
 
 // Run all suites:   dotnet run -c Release --project benchmarks/LeWm.Benchmarks -- --filter '*'
 // One suite, quick: dotnet run -c Release --project benchmarks/LeWm.Benchmarks -- --filter '*Mel*' --job short
+// A full-size random-weight Vocos folder (for `lewm bench vocoder --vocoder DIR`):
+//                   dotnet run -c Release --project benchmarks/LeWm.Benchmarks -- make-vocos DIR
+if (args is ["make-vocos", string folder])
+{
+    RandomVocosFolder.Write(folder);
+    Console.WriteLine($"Wrote a full-size random-weight Vocos (mel-24khz shapes) to {folder}.");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>The benchmark host's entry point type.</summary>

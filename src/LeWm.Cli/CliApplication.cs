@@ -19,6 +19,7 @@ internal static class CliApplication
         var root = new RootCommand("lewm: LeWM text-to-speech tools (LeWm.Sdk).")
         {
             MelCommand.Create(output),
+            VocodeCommand.Create(output),
             BenchCommand.Create(output),
         };
         root.Options.Add(Verbose);

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LeWm.Audio.Dsp;
 
 /// <summary>
@@ -39,11 +41,8 @@ internal sealed class FrameTransform
         double[] window = Window;
         if (start >= 0 && start + n <= length)
         {
-            ReadOnlySpan<float> source = samples.Slice(start, n);
-            for (int i = 0; i < n; i++)
-            {
-                buffer[i] = source[i] * window[i];
-            }
+            TensorPrimitives.ConvertTruncating(samples.Slice(start, n), buffer.AsSpan());
+            TensorPrimitives.Multiply(buffer, window, buffer);
         }
         else
         {

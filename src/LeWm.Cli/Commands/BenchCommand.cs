@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using LeWm.Audio.Mel;
+using LeWm.Inference;
 
 namespace LeWm.Cli.Commands;
 
@@ -11,6 +12,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure how fast a stage runs on this machine.");
         command.Subcommands.Add(CreateMel(output));
+        command.Subcommands.Add(CreateVocoder(output));
         return command;
     }
 
@@ -38,6 +40,38 @@ internal static class BenchCommand
             var mel = new MelSpectrogram();
             Timing timing = Timing.Measure(() => mel.Compute(audio), runs);
             Report(output, parse.GetValue(json), "mel", audioSeconds, timing);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateVocoder(TextWriter output)
+    {
+        var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder, or 'griffin-lim'.", Required = true };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of audio per run.", DefaultValueFactory = _ => 10.0 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed runs (after warm-up).", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line." };
+        var command = new Command("vocoder", "Time a vocoder on a log-mel of speech-like audio.") { vocoder, seconds, iterations, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            double audioSeconds = parse.GetValue(seconds);
+            int runs = parse.GetValue(iterations);
+            if (!(audioSeconds >= 0.1 && audioSeconds <= 600))
+            {
+                throw new UsageException($"--seconds must be between 0.1 and 600 (got {audioSeconds}).");
+            }
+
+            if (runs is < 1 or > 10_000)
+            {
+                throw new UsageException($"--iterations must be between 1 and 10000 (got {runs}).");
+            }
+
+            using IVocoder backend = VocoderFactory.Create(parse.GetRequiredValue(vocoder));
+            float[] audio = BenchmarkAudio.Create((int)(audioSeconds * backend.SampleRate), backend.SampleRate);
+            LogMel logMel = new MelSpectrogram(new MelOptions { SampleRate = backend.SampleRate, Bands = backend.MelBands, HopLength = backend.HopLength })
+                .Compute(audio);
+            Timing timing = await Timing.MeasureAsync(() => backend.VocodeAsync([logMel], cancellationToken), runs).ConfigureAwait(false);
+            Report(output, parse.GetValue(json), "vocoder", audioSeconds, timing);
             return ExitCodes.Success;
         });
         return command;
@@ -81,6 +115,30 @@ internal static class BenchCommand
                 times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
 
+            return FromTimes(times);
+        }
+
+        public static async Task<Timing> MeasureAsync(Func<Task> run, int iterations)
+        {
+            for (int i = 0; i < Math.Min(2, iterations); i++)
+            {
+                await run().ConfigureAwait(false);
+            }
+
+            var times = new double[iterations];
+            for (int i = 0; i < iterations; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await run().ConfigureAwait(false);
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+
+            return FromTimes(times);
+        }
+
+        private static Timing FromTimes(double[] times)
+        {
+            int iterations = times.Length;
             Array.Sort(times);
             double median = iterations % 2 == 1 ? times[iterations / 2] : (times[(iterations / 2) - 1] + times[iterations / 2]) / 2;
             return new Timing(median, times[0], iterations);

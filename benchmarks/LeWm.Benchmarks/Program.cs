@@ -12,6 +12,12 @@ if (args is ["make-vocos", string folder])
     return;
 }
 
+if (args is ["profile-vocos"])
+{
+    VocosStageProfile.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
 /// <summary>The benchmark host's entry point type.</summary>

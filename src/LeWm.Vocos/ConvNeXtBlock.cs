@@ -48,28 +48,44 @@ internal sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Applies the block to <c>[B, T, dim]</c> activations.</summary>
+    /// <remarks>
+    /// Without autograd (inference) the residual is added into <paramref name="x"/> in place and GELU runs in place:
+    /// fewer large allocations per block. With autograd on, nothing is modified in place.
+    /// </remarks>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        long frames = x.shape[1];
-        Tensor y = DepthwiseTimeMajor(x, frames);
+        bool inPlace = !torch.is_grad_enabled();
+        Tensor y = DepthwiseTimeMajor(x);
         y = _norm.call(y);
         y = _pwconv1.call(y);
-        y = nn.functional.gelu(y);
+        y = nn.functional.gelu(y, inplace: inPlace);
         y = _pwconv2.call(y);
-        y = y.mul_(_gamma);
-        return x.add(y).MoveToOuterDisposeScope();
+        Tensor result = inPlace ? x.addcmul_(y, _gamma, 1.0) : x.addcmul(y, _gamma, 1.0); // x + γ · y
+        return result.MoveToOuterDisposeScope();
     }
 
-    private Tensor DepthwiseTimeMajor(Tensor x, long frames)
+    /// <summary>
+    /// y[t] = bias + Σ_k w[k] · x[t + k − 3] with zero padding, as shifted multiply-adds on overlapping time ranges
+    /// (no padded copy of the input).
+    /// </summary>
+    private Tensor DepthwiseTimeMajor(Tensor x)
     {
-        // weight [dim, 1, 7] → taps [7, dim]; x padded with 3 zero frames on both sides of time.
-        Tensor taps = _dwconv.weight!.squeeze(1).t();
-        Tensor padded = nn.functional.pad(x, [0, 0, KernelSize / 2, KernelSize / 2]);
-        Tensor y = padded.narrow(1, 0, frames).mul(taps[0]).add_(_dwconv.bias!);
-        for (int k = 1; k < KernelSize; k++)
+        const int Centre = KernelSize / 2;
+        long frames = x.shape[1];
+        Tensor taps = _dwconv.weight!.squeeze(1).t().contiguous(); // [7, dim], contiguous rows: vectorised broadcasts
+        Tensor y = x.mul(taps[Centre]).add_(_dwconv.bias!);
+        for (int k = 0; k < KernelSize; k++)
         {
-            y.addcmul_(padded.narrow(1, k, frames), taps[k], 1.0);
+            long offset = k - Centre;
+            long span = frames - Math.Abs(offset);
+            if (offset == 0 || span <= 0)
+            {
+                continue;
+            }
+
+            Tensor target = y.narrow(1, Math.Max(0, -offset), span);
+            target.addcmul_(x.narrow(1, Math.Max(0, offset), span), taps[k], 1.0);
         }
 
         return y;

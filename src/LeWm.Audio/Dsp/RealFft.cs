@@ -167,88 +167,158 @@ internal sealed class RealFft
         }
     }
 
+    /// <summary>
+    /// In-place complex FFT of bit-reversed input on split arrays: a twiddle-free radix-4 first pass (the span-1 and
+    /// span-2 radix-2 stages), then radix-4 passes that merge two radix-2 stages each (spans h and 2h, so the data
+    /// crosses memory half as often), then one radix-2 pass when the stage count is odd. Passes with spans of at
+    /// least the vector width run on <see cref="Vector{T}"/>.
+    /// </summary>
     private void ComplexInPlace(double[] re, double[] im)
     {
         int n = _half;
-
-        // Span 1: twiddle 1.
-        for (int s = 0; s < n; s += 2)
-        {
-            double ar = re[s], ai = im[s], br = re[s + 1], bi = im[s + 1];
-            re[s] = ar + br;
-            im[s] = ai + bi;
-            re[s + 1] = ar - br;
-            im[s + 1] = ai - bi;
-        }
-
-        // Span 2: twiddles 1 and -i.
+        int h;
         if (n >= 4)
         {
             for (int s = 0; s < n; s += 4)
             {
-                double ar = re[s], ai = im[s], br = re[s + 2], bi = im[s + 2];
+                double a0r = re[s], a0i = im[s], a1r = re[s + 1], a1i = im[s + 1];
+                double a2r = re[s + 2], a2i = im[s + 2], a3r = re[s + 3], a3i = im[s + 3];
+                double b0r = a0r + a1r, b0i = a0i + a1i, b1r = a0r - a1r, b1i = a0i - a1i;
+                double b2r = a2r + a3r, b2i = a2i + a3i, b3r = a2r - a3r, b3i = a2i - a3i;
+
+                // (−i)·b3 = b3i − i·b3r
+                re[s] = b0r + b2r;
+                im[s] = b0i + b2i;
+                re[s + 2] = b0r - b2r;
+                im[s + 2] = b0i - b2i;
+                re[s + 1] = b1r + b3i;
+                im[s + 1] = b1i - b3r;
+                re[s + 3] = b1r - b3i;
+                im[s + 3] = b1i + b3r;
+            }
+
+            h = 4;
+        }
+        else
+        {
+            for (int s = 0; s < n; s += 2)
+            {
+                double ar = re[s], ai = im[s], br = re[s + 1], bi = im[s + 1];
                 re[s] = ar + br;
                 im[s] = ai + bi;
-                re[s + 2] = ar - br;
-                im[s + 2] = ai - bi;
-                ar = re[s + 1];
-                ai = im[s + 1];
-                br = im[s + 3];   // (-i)·(re + i·im) = im - i·re
-                bi = -re[s + 3];
-                re[s + 1] = ar + br;
-                im[s + 1] = ai + bi;
-                re[s + 3] = ar - br;
-                im[s + 3] = ai - bi;
+                re[s + 1] = ar - br;
+                im[s + 1] = ai - bi;
             }
+
+            h = 2;
         }
 
-        int width = Vector<double>.Count;
-        Span<Vector<double>> reV = MemoryMarshal.Cast<double, Vector<double>>(re.AsSpan());
-        Span<Vector<double>> imV = MemoryMarshal.Cast<double, Vector<double>>(im.AsSpan());
-        ReadOnlySpan<Vector<double>> twRe = MemoryMarshal.Cast<double, Vector<double>>(_twiddleRe.AsSpan());
-        ReadOnlySpan<Vector<double>> twIm = MemoryMarshal.Cast<double, Vector<double>>(_twiddleIm.AsSpan());
-
-        for (int h = 4; h < n; h <<= 1)
+        for (; 2 * h < n; h *= 4)
         {
-            int twBase = h;
-            if (h % width == 0)
+            Radix4Pass(re, im, h);
+        }
+
+        if (h < n)
+        {
+            Radix2Pass(re, im, h);
+        }
+    }
+
+    /// <summary>The radix-2 stages of spans <paramref name="h"/> and 2h in one pass over the data.</summary>
+    private void Radix4Pass(double[] re, double[] im, int h)
+    {
+        int n = _half;
+        int width = Vector<double>.Count;
+        if (h % width == 0)
+        {
+            Span<Vector<double>> reV = MemoryMarshal.Cast<double, Vector<double>>(re.AsSpan());
+            Span<Vector<double>> imV = MemoryMarshal.Cast<double, Vector<double>>(im.AsSpan());
+            ReadOnlySpan<Vector<double>> twRe = MemoryMarshal.Cast<double, Vector<double>>(_twiddleRe.AsSpan());
+            ReadOnlySpan<Vector<double>> twIm = MemoryMarshal.Cast<double, Vector<double>>(_twiddleIm.AsSpan());
+            int hv = h / width;
+            for (int s = 0; s < n; s += 4 * h)
             {
-                int hv = h / width;
-                int tv = twBase / width;
-                for (int s = 0; s < n; s += 2 * h)
+                int p0 = s / width, p1 = p0 + hv, p2 = p1 + hv, p3 = p2 + hv;
+                for (int j = 0; j < hv; j++)
                 {
-                    int av = s / width;
-                    int bv = av + hv;
-                    for (int j = 0; j < hv; j++)
-                    {
-                        Vector<double> wr = twRe[tv + j], wi = twIm[tv + j];
-                        Vector<double> br = reV[bv + j], bi = imV[bv + j];
-                        Vector<double> tr = (wr * br) - (wi * bi);
-                        Vector<double> ti = (wr * bi) + (wi * br);
-                        Vector<double> ar = reV[av + j], ai = imV[av + j];
-                        reV[av + j] = ar + tr;
-                        imV[av + j] = ai + ti;
-                        reV[bv + j] = ar - tr;
-                        imV[bv + j] = ai - ti;
-                    }
+                    Vector<double> w1r = twRe[hv + j], w1i = twIm[hv + j];            // e^{-iπ j/h}
+                    Vector<double> w2r = twRe[(2 * hv) + j], w2i = twIm[(2 * hv) + j]; // e^{-iπ j/(2h)}
+                    Vector<double> a0r = reV[p0 + j], a0i = imV[p0 + j];
+                    Vector<double> a1r = reV[p1 + j], a1i = imV[p1 + j];
+                    Vector<double> a2r = reV[p2 + j], a2i = imV[p2 + j];
+                    Vector<double> a3r = reV[p3 + j], a3i = imV[p3 + j];
+
+                    Vector<double> t1r = (w1r * a1r) - (w1i * a1i), t1i = (w1r * a1i) + (w1i * a1r);
+                    Vector<double> t3r = (w1r * a3r) - (w1i * a3i), t3i = (w1r * a3i) + (w1i * a3r);
+                    Vector<double> b0r = a0r + t1r, b0i = a0i + t1i, b1r = a0r - t1r, b1i = a0i - t1i;
+                    Vector<double> b2r = a2r + t3r, b2i = a2i + t3i, b3r = a2r - t3r, b3i = a2i - t3i;
+
+                    Vector<double> u2r = (w2r * b2r) - (w2i * b2i), u2i = (w2r * b2i) + (w2i * b2r);
+                    Vector<double> u3r = (w2r * b3r) - (w2i * b3i), u3i = (w2r * b3i) + (w2i * b3r);
+
+                    // W3 = −i·W2, so W3·b3 = −i·u3 = u3i − i·u3r.
+                    reV[p0 + j] = b0r + u2r;
+                    imV[p0 + j] = b0i + u2i;
+                    reV[p2 + j] = b0r - u2r;
+                    imV[p2 + j] = b0i - u2i;
+                    reV[p1 + j] = b1r + u3i;
+                    imV[p1 + j] = b1i - u3r;
+                    reV[p3 + j] = b1r - u3i;
+                    imV[p3 + j] = b1i + u3r;
                 }
             }
-            else
+
+            return;
+        }
+
+        Radix2Pass(re, im, h);
+        Radix2Pass(re, im, 2 * h);
+    }
+
+    private void Radix2Pass(double[] re, double[] im, int h)
+    {
+        int n = _half;
+        int width = Vector<double>.Count;
+        if (h % width == 0)
+        {
+            Span<Vector<double>> reV = MemoryMarshal.Cast<double, Vector<double>>(re.AsSpan());
+            Span<Vector<double>> imV = MemoryMarshal.Cast<double, Vector<double>>(im.AsSpan());
+            ReadOnlySpan<Vector<double>> twRe = MemoryMarshal.Cast<double, Vector<double>>(_twiddleRe.AsSpan());
+            ReadOnlySpan<Vector<double>> twIm = MemoryMarshal.Cast<double, Vector<double>>(_twiddleIm.AsSpan());
+            int hv = h / width;
+            for (int s = 0; s < n; s += 2 * h)
             {
-                for (int s = 0; s < n; s += 2 * h)
+                int av = s / width;
+                int bv = av + hv;
+                for (int j = 0; j < hv; j++)
                 {
-                    for (int j = 0; j < h; j++)
-                    {
-                        double wr = _twiddleRe[twBase + j], wi = _twiddleIm[twBase + j];
-                        int a = s + j, b = a + h;
-                        double tr = (wr * re[b]) - (wi * im[b]);
-                        double ti = (wr * im[b]) + (wi * re[b]);
-                        re[b] = re[a] - tr;
-                        im[b] = im[a] - ti;
-                        re[a] += tr;
-                        im[a] += ti;
-                    }
+                    Vector<double> wr = twRe[hv + j], wi = twIm[hv + j];
+                    Vector<double> br = reV[bv + j], bi = imV[bv + j];
+                    Vector<double> tr = (wr * br) - (wi * bi);
+                    Vector<double> ti = (wr * bi) + (wi * br);
+                    Vector<double> ar = reV[av + j], ai = imV[av + j];
+                    reV[av + j] = ar + tr;
+                    imV[av + j] = ai + ti;
+                    reV[bv + j] = ar - tr;
+                    imV[bv + j] = ai - ti;
                 }
+            }
+
+            return;
+        }
+
+        for (int s = 0; s < n; s += 2 * h)
+        {
+            for (int j = 0; j < h; j++)
+            {
+                double wr = _twiddleRe[h + j], wi = _twiddleIm[h + j];
+                int a = s + j, b = a + h;
+                double tr = (wr * re[b]) - (wi * im[b]);
+                double ti = (wr * im[b]) + (wi * re[b]);
+                re[b] = re[a] - tr;
+                im[b] = im[a] - ti;
+                re[a] += tr;
+                im[a] += ti;
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LeWm.Audio.Dsp;
 
 /// <summary>Input checks shared by the DSP entry points.</summary>
@@ -6,6 +8,12 @@ internal static class SampleGuard
     /// <summary>Throws <see cref="AudioFormatException"/> naming the first sample that is NaN or infinite.</summary>
     public static void ThrowIfNotFinite(ReadOnlySpan<float> samples)
     {
+        // One vectorised pass: the largest magnitude is NaN or infinite exactly when some sample is.
+        if (samples.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude(samples)))
+        {
+            return;
+        }
+
         for (int i = 0; i < samples.Length; i++)
         {
             if (!float.IsFinite(samples[i]))

@@ -13,7 +13,7 @@ namespace LeWm.Audio.Dsp;
 /// </remarks>
 public sealed class StftProcessor
 {
-    private const int MinFramesPerWorker = 96;
+    private const int MinFramesPerChunk = 48;
 
     private readonly double[] _paddedWindow;
     private readonly ConcurrentBag<FrameTransform> _transforms = [];
@@ -185,17 +185,20 @@ public sealed class StftProcessor
     }
 
     /// <summary>Runs <paramref name="body"/> over [0, frames) in contiguous ranges, in parallel when worthwhile.</summary>
+    /// <remarks>
+    /// Four chunks per core, handed out dynamically, so that a core slowed by other work does not hold the rest up.
+    /// </remarks>
     internal void ForEachFrameRange(int frames, Action<int, int, FrameTransform> body)
     {
-        int workers = Math.Clamp(frames / MinFramesPerWorker, 1, Environment.ProcessorCount);
-        if (workers == 1)
+        int chunks = Math.Clamp(frames / MinFramesPerChunk, 1, 4 * Environment.ProcessorCount);
+        if (chunks == 1 || Environment.ProcessorCount == 1)
         {
             RunRange(0, frames, body);
             return;
         }
 
-        int chunk = (frames + workers - 1) / workers;
-        Parallel.For(0, workers, w =>
+        int chunk = (frames + chunks - 1) / chunks;
+        Parallel.For(0, chunks, w =>
         {
             int first = w * chunk;
             int end = Math.Min(frames, first + chunk);

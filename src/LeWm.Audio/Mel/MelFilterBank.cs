@@ -14,6 +14,8 @@ public sealed class MelFilterBank
 {
     private readonly double[][] _weights;
     private readonly int[] _firstBin;
+    private readonly double[] _packedWeights;   // every band's run of weights, back to back
+    private readonly int[] _packedStart;        // band m's weights are _packedWeights[_packedStart[m] .. _packedStart[m + 1])
 
     /// <summary>Builds the filter bank for <paramref name="options"/> (Vocos mel-24khz when null).</summary>
     /// <param name="options">The front-end settings; validated.</param>
@@ -62,6 +64,18 @@ public sealed class MelFilterBank
 
             _firstBin[m] = Math.Max(first, 0);
             _weights[m] = first < 0 ? [] : row.AsSpan(first, last - first + 1).ToArray();
+        }
+
+        _packedStart = new int[Bands + 1];
+        for (int m = 0; m < Bands; m++)
+        {
+            _packedStart[m + 1] = _packedStart[m] + _weights[m].Length;
+        }
+
+        _packedWeights = new double[_packedStart[Bands]];
+        for (int m = 0; m < Bands; m++)
+        {
+            _weights[m].CopyTo(_packedWeights, _packedStart[m]);
         }
     }
 
@@ -114,10 +128,21 @@ public sealed class MelFilterBank
             throw new ArgumentException($"Expected {Bins} spectrum values and room for {Bands} bands; got {spectrum.Length} and {mel.Length}.");
         }
 
+        // Runs are short (2 to 30 bins): a plain loop over the packed weights beats a vectorised call per band.
+        ReadOnlySpan<double> weights = _packedWeights;
         for (int m = 0; m < Bands; m++)
         {
-            double[] w = _weights[m];
-            mel[m] = TensorPrimitives.Dot(w, spectrum.Slice(_firstBin[m], w.Length));
+            int start = _packedStart[m];
+            int count = _packedStart[m + 1] - start;
+            ReadOnlySpan<double> w = weights.Slice(start, count);
+            ReadOnlySpan<double> s = spectrum.Slice(_firstBin[m], count);
+            double acc = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                acc += w[i] * s[i];
+            }
+
+            mel[m] = acc;
         }
     }
 

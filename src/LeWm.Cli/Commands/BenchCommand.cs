@@ -100,9 +100,13 @@ internal static class BenchCommand
     /// <summary>Median and minimum wall time of repeated runs, after a warm-up.</summary>
     private sealed record Timing(double MedianMilliseconds, double MinMilliseconds, int Iterations)
     {
+        private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(1);
+
+        /// <summary>Times <paramref name="run"/> after a warm-up of at least five runs and one second.</summary>
         public static Timing Measure(Action run, int iterations)
         {
-            for (int i = 0; i < Math.Min(5, iterations); i++)
+            long warmUpStart = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 5 || Stopwatch.GetElapsedTime(warmUpStart) < s_warmUp; i++)
             {
                 run();
             }

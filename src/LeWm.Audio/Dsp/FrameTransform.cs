@@ -34,6 +34,19 @@ internal sealed class FrameTransform
     /// </summary>
     public void Analyze(ReadOnlySpan<float> samples, int frame, int hop, int padding)
     {
+        Load(samples, frame, hop, padding);
+        Fft.Forward(Frame, Real, Imaginary);
+    }
+
+    /// <summary>As <see cref="Analyze"/>, but leaves the power spectrum |X|² in <see cref="Real"/>.</summary>
+    public void AnalyzePower(ReadOnlySpan<float> samples, int frame, int hop, int padding)
+    {
+        Load(samples, frame, hop, padding);
+        Fft.ForwardPower(Frame, Real);
+    }
+
+    private void Load(ReadOnlySpan<float> samples, int frame, int hop, int padding)
+    {
         int n = Frame.Length;
         int start = (frame * hop) - padding;
         int length = samples.Length;
@@ -61,7 +74,5 @@ internal sealed class FrameTransform
                 buffer[i] = samples[p] * window[i];
             }
         }
-
-        Fft.Forward(buffer, Real, Imaginary);
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace LeWm.Audio.Dsp;
@@ -83,9 +85,86 @@ internal sealed class RealFft
     /// <summary>Computes X[k] = Σ x[n] e^{-2πikn/N} for k = 0..N/2.</summary>
     public void Forward(ReadOnlySpan<double> input, Span<double> real, Span<double> imag)
     {
-        if (input.Length != _size || real.Length < _half + 1 || imag.Length < _half + 1)
+        if (real.Length < _half + 1 || imag.Length < _half + 1)
         {
-            throw new ArgumentException($"Expected {_size} input points and room for {_half + 1} bins.");
+            throw new ArgumentException($"Expected room for {_half + 1} bins.");
+        }
+
+        Transform(input);
+        real[0] = _re[0] + _im[0];
+        imag[0] = 0;
+        real[_half] = _re[0] - _im[0];
+        imag[_half] = 0;
+        for (int k = 1; k < _half; k++)
+        {
+            (real[k], imag[k]) = Unpack(k);
+        }
+    }
+
+    /// <summary>Computes the power spectrum |X[k]|² for k = 0..N/2 (the spectrum itself is never stored).</summary>
+    public void ForwardPower(ReadOnlySpan<double> input, Span<double> power)
+    {
+        if (power.Length < _half + 1)
+        {
+            throw new ArgumentException($"Expected room for {_half + 1} bins.");
+        }
+
+        Transform(input);
+        double dc = _re[0] + _im[0];
+        double nyquist = _re[0] - _im[0];
+        power[0] = dc * dc;
+        power[_half] = nyquist * nyquist;
+        int k = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            k = UnpackPowerVectorised(power);
+        }
+
+        for (; k < _half; k++)
+        {
+            (double re, double im) = Unpack(k);
+            power[k] = (re * re) + (im * im);
+        }
+    }
+
+    /// <summary>
+    /// The power unpack for k = 1, 5, 9, … four bins at a time; the mirrored bins M − k are loaded as a vector and
+    /// reversed. Returns the first k left for the scalar loop.
+    /// </summary>
+    private int UnpackPowerVectorised(Span<double> power)
+    {
+        ReadOnlySpan<double> re = _re;
+        ReadOnlySpan<double> im = _im;
+        Vector256<long> reverse = Vector256.Create(3L, 2L, 1L, 0L);
+        Vector256<double> half = Vector256.Create(0.5);
+        int k = 1;
+        for (; k + 3 < _half; k += 4)
+        {
+            int m = _half - k - 3; // the vector at m holds bins M−k−3 … M−k; reversed it lines up with k … k+3
+            Vector256<double> rk = Vector256.Create(re.Slice(k, 4));
+            Vector256<double> ik = Vector256.Create(im.Slice(k, 4));
+            Vector256<double> rm = Vector256.Shuffle(Vector256.Create(re.Slice(m, 4)), reverse);
+            Vector256<double> imm = Vector256.Shuffle(Vector256.Create(im.Slice(m, 4)), reverse);
+            Vector256<double> wr = Vector256.Create(_unpackRe.AsSpan(k, 4));
+            Vector256<double> wi = Vector256.Create(_unpackIm.AsSpan(k, 4));
+            Vector256<double> evenRe = half * (rk + rm);
+            Vector256<double> evenIm = half * (ik - imm);
+            Vector256<double> oddRe = half * (ik + imm);
+            Vector256<double> oddIm = half * (rm - rk);
+            Vector256<double> xr = evenRe + (wr * oddRe) - (wi * oddIm);
+            Vector256<double> xi = evenIm + (wr * oddIm) + (wi * oddRe);
+            ((xr * xr) + (xi * xi)).CopyTo(power.Slice(k, 4));
+        }
+
+        return k;
+    }
+
+    /// <summary>Packs the real input into the half-size complex buffer (bit-reversed) and transforms it.</summary>
+    private void Transform(ReadOnlySpan<double> input)
+    {
+        if (input.Length != _size)
+        {
+            throw new ArgumentException($"Expected {_size} input points; got {input.Length}.");
         }
 
         double[] re = _re;
@@ -99,24 +178,22 @@ internal sealed class RealFft
         }
 
         ComplexInPlace(re, im);
+    }
 
-        // Unpack: X[k] = (Z[k] + conj Z[M-k]) / 2 - i/2 · W^k · (Z[k] - conj Z[M-k]).
-        real[0] = re[0] + im[0];
-        imag[0] = 0;
-        real[_half] = re[0] - im[0];
-        imag[_half] = 0;
-        for (int k = 1; k < _half; k++)
-        {
-            int m = _half - k;
-            double evenRe = 0.5 * (re[k] + re[m]);
-            double evenIm = 0.5 * (im[k] - im[m]);
-            double oddRe = 0.5 * (im[k] + im[m]);
-            double oddIm = -0.5 * (re[k] - re[m]);
-            double wr = _unpackRe[k];
-            double wi = _unpackIm[k];
-            real[k] = evenRe + (wr * oddRe) - (wi * oddIm);
-            imag[k] = evenIm + (wr * oddIm) + (wi * oddRe);
-        }
+    /// <summary>X[k] = (Z[k] + conj Z[M-k]) / 2 - i/2 · W^k · (Z[k] - conj Z[M-k]), for 0 &lt; k &lt; M.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (double Real, double Imaginary) Unpack(int k)
+    {
+        int m = _half - k;
+        double[] re = _re;
+        double[] im = _im;
+        double evenRe = 0.5 * (re[k] + re[m]);
+        double evenIm = 0.5 * (im[k] - im[m]);
+        double oddRe = 0.5 * (im[k] + im[m]);
+        double oddIm = -0.5 * (re[k] - re[m]);
+        double wr = _unpackRe[k];
+        double wi = _unpackIm[k];
+        return (evenRe + (wr * oddRe) - (wi * oddIm), evenIm + (wr * oddIm) + (wi * oddRe));
     }
 
     /// <summary>

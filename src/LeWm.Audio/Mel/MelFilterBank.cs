@@ -14,8 +14,9 @@ public sealed class MelFilterBank
 {
     private readonly double[][] _weights;
     private readonly int[] _firstBin;
-    private readonly double[] _packedWeights;   // every band's run of weights, back to back
-    private readonly int[] _packedStart;        // band m's weights are _packedWeights[_packedStart[m] .. _packedStart[m + 1])
+    private readonly int[] _lowerBand;          // per bin: the lower of the (at most two) bands it feeds, or -1
+    private readonly double[] _lowerWeight;     // per bin: its weight in that band
+    private readonly double[] _upperWeight;     // per bin: its weight in the band above (0 when none)
 
     /// <summary>Builds the filter bank for <paramref name="options"/> (Vocos mel-24khz when null).</summary>
     /// <param name="options">The front-end settings; validated.</param>
@@ -66,16 +67,31 @@ public sealed class MelFilterBank
             _weights[m] = first < 0 ? [] : row.AsSpan(first, last - first + 1).ToArray();
         }
 
-        _packedStart = new int[Bands + 1];
+        // Triangles on consecutive edges overlap only with their neighbours, so every bin feeds at most two adjacent
+        // bands: store that bin-major, and apply the bank in one pass over the spectrum.
+        _lowerBand = new int[Bins];
+        _lowerWeight = new double[Bins];
+        _upperWeight = new double[Bins];
+        Array.Fill(_lowerBand, -1);
         for (int m = 0; m < Bands; m++)
         {
-            _packedStart[m + 1] = _packedStart[m] + _weights[m].Length;
-        }
-
-        _packedWeights = new double[_packedStart[Bands]];
-        for (int m = 0; m < Bands; m++)
-        {
-            _weights[m].CopyTo(_packedWeights, _packedStart[m]);
+            for (int i = 0; i < _weights[m].Length; i++)
+            {
+                int k = _firstBin[m] + i;
+                if (_lowerBand[k] < 0)
+                {
+                    _lowerBand[k] = m;
+                    _lowerWeight[k] = _weights[m][i];
+                }
+                else if (_lowerBand[k] == m - 1 && m < Bands)
+                {
+                    _upperWeight[k] = _weights[m][i];
+                }
+                else
+                {
+                    throw new InvalidOperationException($"FFT bin {k} lies in more than two adjacent mel bands; the filter bank is not triangular on consecutive edges.");
+                }
+            }
         }
     }
 
@@ -128,21 +144,25 @@ public sealed class MelFilterBank
             throw new ArgumentException($"Expected {Bins} spectrum values and room for {Bands} bands; got {spectrum.Length} and {mel.Length}.");
         }
 
-        // Runs are short (2 to 30 bins): a plain loop over the packed weights beats a vectorised call per band.
-        ReadOnlySpan<double> weights = _packedWeights;
-        for (int m = 0; m < Bands; m++)
+        // Bin-major, one pass: bin k adds to its lower band and to the band above. Each band still sums its bins in
+        // ascending order, as the band-major definition does.
+        Span<double> bands = mel[..Bands];
+        bands.Clear();
+        int last = Bands - 1;
+        for (int k = 0; k < spectrum.Length; k++)
         {
-            int start = _packedStart[m];
-            int count = _packedStart[m + 1] - start;
-            ReadOnlySpan<double> w = weights.Slice(start, count);
-            ReadOnlySpan<double> s = spectrum.Slice(_firstBin[m], count);
-            double acc = 0;
-            for (int i = 0; i < w.Length; i++)
+            int m = _lowerBand[k];
+            if (m < 0)
             {
-                acc += w[i] * s[i];
+                continue;
             }
 
-            mel[m] = acc;
+            double v = spectrum[k];
+            bands[m] += _lowerWeight[k] * v;
+            if (m < last)
+            {
+                bands[m + 1] += _upperWeight[k] * v;
+            }
         }
     }
 

@@ -74,14 +74,11 @@ public sealed class MelSpectrogram
         _stft.ForEachFrameRange(frames, (first, end, transform) =>
         {
             ReadOnlySpan<float> span = samples.Span;
-            Span<double> magnitude = transform.Real.AsSpan(0, bins); // |X| overwrites Re X in place
+            Span<double> magnitude = transform.Real.AsSpan(0, bins); // |X|² then |X|, in the transform's buffer
             Span<double> mel = stackalloc double[bands];
             for (int t = first; t < end; t++)
             {
-                transform.Analyze(span, t, hop, padding);
-                ReadOnlySpan<double> im = transform.Imaginary.AsSpan(0, bins);
-                TensorPrimitives.Multiply(magnitude, magnitude, magnitude);
-                TensorPrimitives.FusedMultiplyAdd(im, im, magnitude, magnitude);
+                transform.AnalyzePower(span, t, hop, padding);
                 TensorPrimitives.Sqrt(magnitude, magnitude);
                 FilterBank.Apply(magnitude, mel);
                 TensorPrimitives.Max(mel, floor, mel);

@@ -58,6 +58,30 @@ public sealed class RealFftTests
     }
 
     [Theory]
+    [InlineData(4)]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(1024)]
+    public void ForwardPower_RandomSignal_EqualsSquaredMagnitudeOfForward(int size)
+    {
+        var random = new Random(size + 1);
+        double[] x = Enumerable.Range(0, size).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var fft = new RealFft(size);
+        var re = new double[fft.Bins];
+        var im = new double[fft.Bins];
+        var power = new double[fft.Bins];
+
+        fft.Forward(x, re, im);
+        fft.ForwardPower(x, power);
+
+        for (int k = 0; k < fft.Bins; k++)
+        {
+            double expected = (re[k] * re[k]) + (im[k] * im[k]);
+            Assert.True(Math.Abs(power[k] - expected) <= 1e-12 * Math.Max(1, expected), $"bin {k}: {power[k]} vs {expected}");
+        }
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(2)]
     [InlineData(1000)]

@@ -12,6 +12,11 @@ stage="${1:-mel}"
 rounds="${ROUNDS:-3}"
 py=/usr/bin/python3
 
+if ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null | grep -q openblas; then
+  echo "compare.sh: PyTorch would use the reference BLAS; install OpenBLAS first (apt-get install libopenblas0-pthread)" >&2
+  exit 2
+fi
+
 dotnet build src/LeWm.Cli -c Release -v:q -nologo >/dev/null
 lewm="src/LeWm.Cli/bin/Release/net10.0/linux-x64/lewm"
 

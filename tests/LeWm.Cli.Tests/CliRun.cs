@@ -11,6 +11,17 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Asserts exit code 2 and exactly one stderr line, `lewm: error: …` with the fragment, no stack trace.</summary>
+    public void AssertOneLineError(string expectedFragment)
+    {
+        Assert.Equal(2, ExitCode);
+        string error = Error.TrimEnd();
+        Assert.DoesNotContain('\n', error);
+        Assert.StartsWith("lewm: error: ", error, StringComparison.Ordinal);
+        Assert.Contains(expectedFragment, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     public static string TempPath(string extension)
     {
         string folder = Path.Combine(Path.GetTempPath(), "lewm-cli-tests");

@@ -49,7 +49,7 @@ public sealed class MelCommandTests
     {
         CliRun run = await CliRun.RunAsync("mel", "/no/such.wav", "-o", CliRun.TempPath(".npy"));
 
-        AssertOneLineError(run, "/no/such.wav");
+        run.AssertOneLineError("/no/such.wav");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class MelCommandTests
 
         CliRun run = await CliRun.RunAsync("mel", path, "-o", CliRun.TempPath(".npy"));
 
-        AssertOneLineError(run, "not a WAV file");
+        run.AssertOneLineError("not a WAV file");
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class MelCommandTests
 
         CliRun run = await CliRun.RunAsync("mel", wav, "-o", CliRun.TempPath(".npy"));
 
-        AssertOneLineError(run, "truncated");
+        run.AssertOneLineError("truncated");
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class MelCommandTests
 
         CliRun run = await CliRun.RunAsync("mel", wav, "-o", CliRun.TempPath(".npy"));
 
-        AssertOneLineError(run, "sample rate of 0 Hz");
+        run.AssertOneLineError("sample rate of 0 Hz");
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class MelCommandTests
 
         CliRun run = await CliRun.RunAsync("mel", wav, "-o", CliRun.TempPath(".npy"));
 
-        AssertOneLineError(run, "513 samples");
+        run.AssertOneLineError("513 samples");
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class MelCommandTests
     {
         CliRun run = await CliRun.RunAsync("mel", WriteWav(24_000, 24_000));
 
-        AssertOneLineError(run, "--output");
+        run.AssertOneLineError("--output");
     }
 
     [Fact]
@@ -125,15 +125,5 @@ public sealed class MelCommandTests
         Assert.Equal(1.0, json.RootElement.GetProperty("audio_seconds").GetDouble());
         Assert.True(json.RootElement.GetProperty("median_ms").GetDouble() > 0);
         Assert.True(json.RootElement.GetProperty("realtime_factor").GetDouble() > 0);
-    }
-
-    private static void AssertOneLineError(CliRun run, string expectedFragment)
-    {
-        Assert.Equal(2, run.ExitCode);
-        string error = run.Error.TrimEnd();
-        Assert.DoesNotContain('\n', error);
-        Assert.StartsWith("lewm: error: ", error, StringComparison.Ordinal);
-        Assert.Contains(expectedFragment, error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 }

@@ -17,6 +17,8 @@ internal sealed class FrameTransform
         Imaginary = new double[Fft.Bins];
     }
 
+    private FrameBatchPowerSpectrum? _batch;
+
     public RealFft Fft { get; }
 
     /// <summary>The analysis window, zero-padded to the FFT size and centred in it.</summary>
@@ -28,29 +30,32 @@ internal sealed class FrameTransform
 
     public double[] Imaginary { get; }
 
+    /// <summary>The four-frame power-spectrum engine, made on first use.</summary>
+    public FrameBatchPowerSpectrum Batch => _batch ??= new FrameBatchPowerSpectrum(Frame.Length);
+
     /// <summary>
     /// Loads frame <paramref name="frame"/> of <paramref name="samples"/> (reflect-padded by <paramref name="padding"/>
     /// samples on both sides), applies the window and transforms it into <see cref="Real"/> and <see cref="Imaginary"/>.
     /// </summary>
     public void Analyze(ReadOnlySpan<float> samples, int frame, int hop, int padding)
     {
-        Load(samples, frame, hop, padding);
+        Load(samples, frame, hop, padding, Frame);
         Fft.Forward(Frame, Real, Imaginary);
     }
 
     /// <summary>As <see cref="Analyze"/>, but leaves the power spectrum |X|² in <see cref="Real"/>.</summary>
     public void AnalyzePower(ReadOnlySpan<float> samples, int frame, int hop, int padding)
     {
-        Load(samples, frame, hop, padding);
+        Load(samples, frame, hop, padding, Frame);
         Fft.ForwardPower(Frame, Real);
     }
 
-    private void Load(ReadOnlySpan<float> samples, int frame, int hop, int padding)
+    /// <summary>Writes frame <paramref name="frame"/>, reflect-padded and windowed, into <paramref name="buffer"/>.</summary>
+    public void Load(ReadOnlySpan<float> samples, int frame, int hop, int padding, double[] buffer)
     {
-        int n = Frame.Length;
+        int n = buffer.Length;
         int start = (frame * hop) - padding;
         int length = samples.Length;
-        double[] buffer = Frame;
         double[] window = Window;
         if (start >= 0 && start + n <= length)
         {

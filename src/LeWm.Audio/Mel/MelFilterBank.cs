@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace LeWm.Audio.Mel;
 
@@ -162,6 +163,29 @@ public sealed class MelFilterBank
             if (m < last)
             {
                 bands[m + 1] += _upperWeight[k] * v;
+            }
+        }
+    }
+
+    /// <summary>As <see cref="Apply(ReadOnlySpan{double}, Span{double})"/> for four frames at once (one per lane).</summary>
+    internal void Apply(ReadOnlySpan<Vector256<double>> spectrum, Span<Vector256<double>> mel)
+    {
+        Span<Vector256<double>> bands = mel[..Bands];
+        bands.Clear();
+        int last = Bands - 1;
+        for (int k = 0; k < Bins; k++)
+        {
+            int m = _lowerBand[k];
+            if (m < 0)
+            {
+                continue;
+            }
+
+            Vector256<double> v = spectrum[k];
+            bands[m] += Vector256.Create(_lowerWeight[k]) * v;
+            if (m < last)
+            {
+                bands[m + 1] += Vector256.Create(_upperWeight[k]) * v;
             }
         }
     }

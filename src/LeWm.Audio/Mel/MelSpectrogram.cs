@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using LeWm.Audio.Dsp;
 
 namespace LeWm.Audio.Mel;
@@ -57,6 +59,51 @@ public sealed class MelSpectrogram
         return Compute(clip.Samples);
     }
 
+    /// <summary>
+    /// Frames [first, end) in groups of four, one frame per vector lane, through <see cref="FrameBatchPowerSpectrum"/>
+    /// (same arithmetic per frame as the one-frame path). Returns the first frame left for the one-frame path.
+    /// </summary>
+    private int ComputeFourAtATime(ReadOnlySpan<float> span, int first, int end, int frames, FrameTransform transform, float[] values)
+    {
+        const int Lanes = FrameBatchPowerSpectrum.Lanes;
+        int bands = FilterBank.Bands;
+        int hop = Options.HopLength;
+        int padding = Options.Center ? Options.FftSize / 2 : 0;
+        FrameBatchPowerSpectrum batch = transform.Batch;
+        var spectrum = new Vector256<double>[FilterBank.Bins];
+        var mel = new Vector256<double>[bands];
+        Span<double> melValues = MemoryMarshal.Cast<Vector256<double>, double>(mel.AsSpan());
+        int t = first;
+        for (; t + Lanes <= end; t += Lanes)
+        {
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                transform.Load(span, t + lane, hop, padding, batch.Frames[lane]);
+            }
+
+            batch.Compute(spectrum);
+            for (int k = 0; k < spectrum.Length; k++)
+            {
+                spectrum[k] = Vector256.Sqrt(spectrum[k]);
+            }
+
+            FilterBank.Apply(spectrum, mel);
+            TensorPrimitives.Max(melValues, Options.LogFloor, melValues);
+            TensorPrimitives.Log(melValues, melValues);
+            for (int m = 0; m < bands; m++)
+            {
+                Vector256<double> v = mel[m];
+                int row = (m * frames) + t;
+                values[row] = (float)v[0];
+                values[row + 1] = (float)v[1];
+                values[row + 2] = (float)v[2];
+                values[row + 3] = (float)v[3];
+            }
+        }
+
+        return t;
+    }
+
     /// <summary>Computes the log-mel spectrogram of <paramref name="samples"/>, taken to be at <see cref="MelOptions.SampleRate"/>.</summary>
     /// <param name="samples">Mono samples.</param>
     /// <returns>A <c>[bands, frames]</c> log-mel.</returns>
@@ -74,9 +121,15 @@ public sealed class MelSpectrogram
         _stft.ForEachFrameRange(frames, (first, end, transform) =>
         {
             ReadOnlySpan<float> span = samples.Span;
+            int t = first;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                t = ComputeFourAtATime(span, first, end, frames, transform, values);
+            }
+
             Span<double> magnitude = transform.Real.AsSpan(0, bins); // |X|² then |X|, in the transform's buffer
             Span<double> mel = stackalloc double[bands];
-            for (int t = first; t < end; t++)
+            for (; t < end; t++)
             {
                 transform.AnalyzePower(span, t, hop, padding);
                 TensorPrimitives.Sqrt(magnitude, magnitude);

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace LeWm.Audio.Dsp;
@@ -14,7 +13,6 @@ internal sealed class FrameBatchPowerSpectrum
 {
     public const int Lanes = 4;
 
-    private readonly int _size;
     private readonly int _half;
     private readonly int[] _bitReverse;
     private readonly double[] _twiddleRe;   // the span-h stage uses [h, 2h)
@@ -27,47 +25,18 @@ internal sealed class FrameBatchPowerSpectrum
 
     public FrameBatchPowerSpectrum(int size)
     {
-        if (size < 8 || !BitOperations.IsPow2(size))
+        if (size < 8)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), size, "The FFT size must be a power of two of at least 8.");
+            throw new ArgumentOutOfRangeException(nameof(size), size, "The four-frame FFT needs at least 8 points.");
         }
 
-        _size = size;
+        FftTables tables = FftTables.For(size);
         _half = size / 2;
-        int bits = BitOperations.Log2((uint)_half);
-        _bitReverse = new int[_half];
-        for (int i = 0; i < _half; i++)
-        {
-            int r = 0;
-            for (int b = 0; b < bits; b++)
-            {
-                r |= ((i >> b) & 1) << (bits - 1 - b);
-            }
-
-            _bitReverse[i] = r;
-        }
-
-        _twiddleRe = new double[_half];
-        _twiddleIm = new double[_half];
-        for (int h = 1; h < _half; h <<= 1)
-        {
-            for (int j = 0; j < h; j++)
-            {
-                double angle = -Math.PI * j / h;
-                _twiddleRe[h + j] = Math.Cos(angle);
-                _twiddleIm[h + j] = Math.Sin(angle);
-            }
-        }
-
-        _unpackRe = new double[_half + 1];
-        _unpackIm = new double[_half + 1];
-        for (int k = 0; k <= _half; k++)
-        {
-            double angle = -2.0 * Math.PI * k / size;
-            _unpackRe[k] = Math.Cos(angle);
-            _unpackIm[k] = Math.Sin(angle);
-        }
-
+        _bitReverse = tables.BitReverse;
+        _twiddleRe = tables.TwiddleRe;
+        _twiddleIm = tables.TwiddleIm;
+        _unpackRe = tables.UnpackRe;
+        _unpackIm = tables.UnpackIm;
         _re = new Vector256<double>[_half];
         _im = new Vector256<double>[_half];
         _frames = [.. Enumerable.Range(0, Lanes).Select(_ => new double[size])];

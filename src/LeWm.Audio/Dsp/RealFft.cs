@@ -31,49 +31,16 @@ internal sealed class RealFft
     /// <summary>Creates an FFT of <paramref name="size"/> real points (a power of two, at least 4).</summary>
     public RealFft(int size)
     {
-        if (size < 4 || !BitOperations.IsPow2(size))
-        {
-            throw new ArgumentOutOfRangeException(nameof(size), size, "The FFT size must be a power of two of at least 4.");
-        }
-
+        FftTables tables = FftTables.For(size);
         _size = size;
         _half = size / 2;
         _re = new double[_half];
         _im = new double[_half];
-
-        int bits = BitOperations.Log2((uint)_half);
-        _bitReverse = new int[_half];
-        for (int i = 0; i < _half; i++)
-        {
-            int r = 0;
-            for (int b = 0; b < bits; b++)
-            {
-                r |= ((i >> b) & 1) << (bits - 1 - b);
-            }
-
-            _bitReverse[i] = r;
-        }
-
-        _twiddleRe = new double[Math.Max(1, _half)];
-        _twiddleIm = new double[Math.Max(1, _half)];
-        for (int h = 1; h < _half; h <<= 1)
-        {
-            for (int j = 0; j < h; j++)
-            {
-                double angle = -Math.PI * j / h;
-                _twiddleRe[h + j] = Math.Cos(angle);
-                _twiddleIm[h + j] = Math.Sin(angle);
-            }
-        }
-
-        _unpackRe = new double[_half + 1];
-        _unpackIm = new double[_half + 1];
-        for (int k = 0; k <= _half; k++)
-        {
-            double angle = -2.0 * Math.PI * k / size;
-            _unpackRe[k] = Math.Cos(angle);
-            _unpackIm[k] = Math.Sin(angle);
-        }
+        _bitReverse = tables.BitReverse;
+        _twiddleRe = tables.TwiddleRe;
+        _twiddleIm = tables.TwiddleIm;
+        _unpackRe = tables.UnpackRe;
+        _unpackIm = tables.UnpackIm;
     }
 
     /// <summary>The number of real input points.</summary>

@@ -15,6 +15,7 @@ if (args is ["make-vocos", string folder])
 if (args is ["profile-vocos"])
 {
     VocosStageProfile.Run();
+    VocosStageProfile.RunModules();
     return;
 }
 

@@ -185,6 +185,30 @@ def latent_lengths(mel_lengths, downsample):
     return torch.div(mel_lengths + downsample - 1, downsample, rounding_mode="floor")
 
 
+class _Gelu(torch.autograd.Function):
+    """Exact (erf) GELU whose backward makes the incoming gradient contiguous first.
+
+    PyTorch's CPU ``gelu_backward`` returns garbage when the gradient's strides differ from the
+    input's (pytorch/pytorch#112006; seen in Debian's 1.13 and reported up to 2.1): here that
+    happens when a GELU output is masked and transposed from [B,C,T] to [B,T,C].
+    """
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return F.gelu(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return torch.ops.aten.gelu_backward(grad.contiguous(), x)
+
+
+def gelu(x):
+    """Exact GELU, x * Phi(x) (same values as ``F.gelu``), with a safe backward."""
+    return _Gelu.apply(x)
+
+
 def _mask_time(x, lengths):
     """Zero x [B, C, T] beyond each item's length."""
     return x * length_mask(lengths, x.shape[-1]).unsqueeze(1).to(x.dtype)
@@ -278,7 +302,7 @@ class FeedForward(nn.Module):
         self.fc2 = nn.Linear(ff_dim, d_model)
 
     def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))
+        return self.fc2(gelu(self.fc1(x)))
 
 
 class EncoderLayer(nn.Module):
@@ -384,7 +408,7 @@ class AudioEncoder(nn.Module):
         lengths = mel_lengths
         x = _mask_time(x, lengths)                                       # padded frames -> 0
         for i, conv in enumerate(self.convs):
-            x = F.gelu(conv(x))
+            x = gelu(conv(x))
             if i > 0:
                 lengths = torch.div(lengths + 1, 2, rounding_mode="floor")  # ceil(len / 2)
             x = _mask_time(x, lengths)
@@ -536,7 +560,7 @@ class ResConvBlock(nn.Module):
         self.conv2 = nn.Conv1d(channels, channels, kernel, padding=kernel // 2)
 
     def forward(self, x, lengths):
-        h = _mask_time(F.gelu(self.conv1(x)), lengths)
+        h = _mask_time(gelu(self.conv1(x)), lengths)
         return x + _mask_time(self.conv2(h), lengths)
 
 
@@ -550,7 +574,7 @@ class UpStage(nn.Module):
 
     def forward(self, x, lengths):
         lengths = lengths * 2
-        x = _mask_time(F.gelu(self.up(x)), lengths)
+        x = _mask_time(gelu(self.up(x)), lengths)
         for block in self.blocks:
             x = block(x, lengths)
         return x, lengths
@@ -576,7 +600,7 @@ class MelDecoder(nn.Module):
         for stage in self.stages:
             x, lengths = stage(x, lengths)
         for conv in self.refine:
-            x = _mask_time(F.gelu(conv(x)), lengths)
+            x = _mask_time(gelu(conv(x)), lengths)
         return self.output(x)
 
 

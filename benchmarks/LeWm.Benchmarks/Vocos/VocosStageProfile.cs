@@ -56,7 +56,10 @@ internal static class VocosStageProfile
             Tensor h = Time(timings, r, "head linear 512→1026", () => nn.functional.linear(x, headW, headB));
             Tensor spec = Time(timings, r, "head exp/clamp/polar/transpose", () =>
                 torch.polar(h.narrow(2, 0, 513).exp().clamp_max_(100.0), h.narrow(2, 513, 513)).transpose(1, 2));
-            Time(timings, r, "istft", () => torch.istft(spec, 1024, 256, 1024, window, center: true, normalized: false, onesided: null, length: -1, return_complex: false));
+            Tensor audio = Time(timings, r, "istft", () => torch.istft(spec, 1024, 256, 1024, window, center: true, normalized: false, onesided: null, length: -1, return_complex: false));
+            Time(timings, r, "copy out: data<float>().ToArray()", () => { _ = audio[0].data<float>().ToArray(); return audio; });
+            Time(timings, r, "copy out: bytes → float[]", () => { _ = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(audio[0].bytes).ToArray(); return audio; });
+            Time(timings, r, "mel in: torch.tensor(float[])", () => torch.tensor(new float[100 * frames], [100, frames]));
         }
 
         double total = 0;
@@ -68,6 +71,29 @@ internal static class VocosStageProfile
         }
 
         Console.WriteLine($"{"sum of medians",-34} {total,9:0.00} ms  (threads {torch.get_num_threads()})");
+    }
+
+    /// <summary>The same stages through LeWm.Vocos' own modules (random full-size weights).</summary>
+    public static void RunModules(int frames = 938, int repeats = 10)
+    {
+        using var network = new LeWm.Vocos.VocosNetwork(LeWm.Vocos.VocosConfig.Mel24Khz);
+        network.eval();
+        using IDisposable inference = torch.inference_mode();
+        var timings = new Dictionary<string, List<double>>();
+        var logMel = new LeWm.Audio.Mel.MelSpectrogram().Compute(LeWm.Benchmarks.Audio.BenchmarkSignals.Create(10, 24_000));
+        Tensor mel = torch.tensor(logMel.Values, [1, 100, logMel.Frames]);
+        for (int r = 0; r < repeats + 2; r++)
+        {
+            using var inner = NewDisposeScope();
+            Tensor features = Time(timings, r, "backbone (module)", () => network.Backbone.call(mel));
+            Tensor spectrum = Time(timings, r, "head spectrum (module)", () => network.Head.Spectrum(features));
+            Time(timings, r, "head inverse (module)", () => network.Head.Inverse(spectrum));
+        }
+
+        foreach ((string stage, List<double> times) in timings)
+        {
+            Console.WriteLine($"{stage,-34} {times.Order().ElementAt(times.Count / 2),9:0.00} ms");
+        }
     }
 
     private static Tensor Time(Dictionary<string, List<double>> timings, int round, string stage, Func<Tensor> op)

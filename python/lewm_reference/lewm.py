@@ -206,6 +206,8 @@ class _Gelu(torch.autograd.Function):
 
 def gelu(x):
     """Exact GELU, x * Phi(x) (same values as ``F.gelu``), with a safe backward."""
+    if not (torch.is_grad_enabled() and x.requires_grad):
+        return F.gelu(x)
     return _Gelu.apply(x)
 
 
@@ -390,6 +392,7 @@ class AudioEncoder(nn.Module):
     def __init__(self, c: LeWmConfig):
         super().__init__()
         self.downsample = c.downsample
+        self.max_frames = c.max_frames
         convs = [nn.Conv1d(c.n_mels, c.d_model, 3, padding=1)]
         convs += [nn.Conv1d(c.d_model, c.d_model, 4, stride=2, padding=1) for _ in range(c.upsample_stages)]
         self.convs = nn.ModuleList(convs)
@@ -402,6 +405,8 @@ class AudioEncoder(nn.Module):
 
     def forward(self, mel, mel_lengths):
         t = mel.shape[-1]
+        if t > self.max_frames:
+            raise ValueError(f"mel of {t} frames exceeds max_frames = {self.max_frames}")
         ds = self.downsample
         padded = -(-t // ds) * ds                                        # round T up to a multiple
         x = F.pad(mel, (0, padded - t))

@@ -90,6 +90,12 @@ internal static class VocosStageProfile
             Time(timings, r, "head inverse (module)", () => network.Head.Inverse(spectrum));
         }
 
+        using var vocoder = LeWm.Vocos.VocosVocoder.CreateRandom(LeWm.Vocos.VocosConfig.Mel24Khz, seed: 7);
+        for (int r = 0; r < repeats + 2; r++)
+        {
+            Time(timings, r, "VocosVocoder.Vocode (whole)", () => { _ = vocoder.Vocode(logMel); return mel; });
+        }
+
         foreach ((string stage, List<double> times) in timings)
         {
             Console.WriteLine($"{stage,-34} {times.Order().ElementAt(times.Count / 2),9:0.00} ms");

@@ -21,13 +21,15 @@ internal static class CliApplication
             MelCommand.Create(output),
             VocodeCommand.Create(output),
             BenchCommand.Create(output),
+            InitCommand.Create(output),
+            InfoCommand.Create(output),
         };
         root.Options.Add(Verbose);
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"lewm: error: {parse.Errors[0].Message}");
+            error.WriteLine($"lewm: error: {OneLine(parse.Errors[0].Message)}");
             return ExitCodes.BadInput;
         }
 
@@ -72,6 +74,10 @@ internal static class CliApplication
         or DirectoryNotFoundException
         or ArgumentException
         or UsageException;
+
+    /// <summary>Joins a multi-line message (System.CommandLine lists allowed values one per line) into one line.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void Report(TextWriter error, Exception e, bool verbose)
     {

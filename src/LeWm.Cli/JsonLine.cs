@@ -21,6 +21,15 @@ internal static class JsonLine
                     case long l: writer.WriteNumberValue(l); break;
                     case double d: writer.WriteNumberValue(Math.Round(d, 6)); break;
                     case bool b: writer.WriteBooleanValue(b); break;
+                    case IReadOnlyDictionary<string, long> counts:
+                        writer.WriteStartObject();
+                        foreach ((string name, long count) in counts)
+                        {
+                            writer.WriteNumber(name, count);
+                        }
+
+                        writer.WriteEndObject();
+                        break;
                     default: writer.WriteStringValue(value.ToString()); break;
                 }
             }

@@ -1,0 +1,90 @@
+using LeWm.Audio.Wav;
+
+namespace LeWm.Inference;
+
+/// <summary>How one text is spoken. Every property has a sensible default; <c>new SynthesisOptions()</c> is the engine's default voice.</summary>
+public sealed record SynthesisOptions
+{
+    /// <summary>Gets the speaker id of a multi-speaker model; null for a single-speaker model (or its default).</summary>
+    public int? Speaker { get; init; }
+
+    /// <summary>Gets a voice prompt whose latents prefix generation, so the speech continues in that voice; null for none.</summary>
+    public VoicePrompt? VoicePrompt { get; init; }
+
+    /// <summary>
+    /// Gets the standard deviation of Gaussian noise added to each generated latent before it is fed back (0, the
+    /// default, is deterministic greedy decoding). Values around 0.1–0.3 vary prosody.
+    /// </summary>
+    public double Temperature { get; init; }
+
+    /// <summary>Gets the seed of the sampling noise; null draws a fresh seed. The same seed and text give the same audio.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Gets the speaking rate: 1 is the model's pace, 1.25 speaks 25 % faster (a length scale on the latents). Range 0.25–4.</summary>
+    public double Speed { get; init; } = 1.0;
+
+    /// <summary>
+    /// Gets an exact number of latent frames to generate, ignoring the stop head (benchmarks and tests); null (the
+    /// default) stops when the stop head fires or at the length cap.
+    /// </summary>
+    public int? ExactLatentFrames { get; init; }
+
+    /// <summary>Gets the output sample rate: null keeps the model's (24 kHz); 8 000, 16 000, 22 050, 44 100 or 48 000 resample.</summary>
+    public int? OutputSampleRate { get; init; }
+
+    /// <summary>Gets whether leading and trailing silence is trimmed (default false).</summary>
+    public bool TrimSilence { get; init; }
+
+    /// <summary>Gets a loudness target in dBFS (RMS, peak-limited to −1 dBFS), e.g. −20; null (default) leaves the level as generated.</summary>
+    public double? NormalizeLoudnessDbfs { get; init; }
+
+    /// <summary>Gets the pause inserted where long text, split into several runs, is joined (default 250 ms).</summary>
+    public TimeSpan SentencePause { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets the sample format used by <see cref="SpeechResult.WriteWav(string)"/> (default 16-bit PCM).</summary>
+    public WavSampleFormat WavFormat { get; init; } = WavSampleFormat.Pcm16;
+
+    /// <summary>Checks every value and throws one exception listing all problems.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!double.IsFinite(Temperature) || Temperature < 0 || Temperature > 10)
+        {
+            problems.Add($"Temperature must be in [0, 10] (got {Temperature}).");
+        }
+
+        if (!double.IsFinite(Speed) || Speed < 0.25 || Speed > 4)
+        {
+            problems.Add($"Speed must be in [0.25, 4] (got {Speed}).");
+        }
+
+        if (ExactLatentFrames is < 1)
+        {
+            problems.Add($"ExactLatentFrames must be at least 1 (got {ExactLatentFrames}).");
+        }
+
+        if (OutputSampleRate is int rate && !SupportedOutputRates.Contains(rate))
+        {
+            problems.Add($"OutputSampleRate must be one of {string.Join(", ", SupportedOutputRates)} (got {rate}).");
+        }
+
+        if (NormalizeLoudnessDbfs is double target && (!double.IsFinite(target) || target > 0 || target < -70))
+        {
+            problems.Add($"NormalizeLoudnessDbfs must be in [−70, 0] dBFS (got {target}).");
+        }
+
+        if (SentencePause < TimeSpan.Zero || SentencePause > TimeSpan.FromSeconds(10))
+        {
+            problems.Add($"SentencePause must be between 0 and 10 s (got {SentencePause}).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid synthesis options: " + string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>Gets the output sample rates the engine resamples to.</summary>
+    public static IReadOnlyList<int> SupportedOutputRates { get; } = [8_000, 16_000, 22_050, 24_000, 44_100, 48_000];
+}

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using LeWm.Audio.IO;
 
@@ -10,7 +11,8 @@ public static class Manifest
     /// <summary>The manifest's file name inside a preprocessed corpus folder.</summary>
     public const string FileName = "manifest.jsonl";
 
-    private static readonly JsonSerializerOptions s_options = new() { WriteIndented = false };
+    // Text stays readable in the file (Devanagari as UTF-8, not \u escapes); a JSON-lines file is never embedded in HTML.
+    private static readonly JsonSerializerOptions s_options = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Reads every entry of a manifest.</summary>
     /// <param name="path">The <c>manifest.jsonl</c> file, or the folder that holds it.</param>

@@ -10,7 +10,8 @@ public static class LeWmTtsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ITtsEngine"/> (and <see cref="TtsEngine"/>) as a thread-safe singleton built on first use,
-    /// and its vocoder as <see cref="IVocoder"/>: <c>services.AddLeWmTts(tts => tts.UseModel(dir).UseVocos(dir))</c>.
+    /// its vocoder as <see cref="IVocoder"/>, and <see cref="LeWmTextToSpeechClient"/> as Microsoft.Extensions.AI's
+    /// <c>ITextToSpeechClient</c>: <c>services.AddLeWmTts(tts => tts.UseModel(dir).UseVocos(dir))</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configureEngine">Chooses the backends (<c>UseModel</c>, <c>UseVocos</c>, <c>UseOnnx</c>, <c>UseDefaultVoice</c>, …).</param>
@@ -68,6 +69,10 @@ public static class LeWmTtsServiceCollectionExtensions
         });
         services.TryAddSingleton<ITtsEngine>(provider => provider.GetRequiredService<TtsEngine>());
         services.TryAddSingleton<IVocoder>(provider => provider.GetRequiredService<TtsEngine>().Vocoder);
+#pragma warning disable MEAI001 // ITextToSpeechClient is experimental in Microsoft.Extensions.AI.Abstractions.
+        services.TryAddSingleton<Microsoft.Extensions.AI.ITextToSpeechClient>(
+            provider => new LeWmTextToSpeechClient(provider.GetRequiredService<ITtsEngine>()));
+#pragma warning restore MEAI001
         return services;
     }
 }

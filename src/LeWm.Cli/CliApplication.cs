@@ -23,6 +23,11 @@ internal static class CliApplication
             BenchCommand.Create(output),
             InitCommand.Create(output),
             InfoCommand.Create(output),
+            TrainCommand.Create(output),
+            PreprocessCommand.Create(output),
+            SynthesizeCommand.Create(output),
+            ReconstructCommand.Create(output),
+            PredictCommand.Create(output),
         };
         root.Options.Add(Verbose);
 
@@ -82,6 +87,16 @@ internal static class CliApplication
     private static void Report(TextWriter error, Exception e, bool verbose)
     {
         string message = e.Message.ReplaceLineEndings(" ");
+        if (e is ArgumentException { ParamName: string parameter })
+        {
+            // The user never sees .NET parameter names: drop ArgumentException's " (Parameter 'x')" suffix.
+            string suffix = $" (Parameter '{parameter}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                message = message[..^suffix.Length];
+            }
+        }
+
         error.WriteLine($"lewm: error: {message}");
         if (verbose)
         {

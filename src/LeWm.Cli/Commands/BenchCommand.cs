@@ -13,6 +13,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure how fast a stage runs on this machine.");
         command.Subcommands.Add(CreateMel(output));
         command.Subcommands.Add(CreateVocoder(output));
+        command.Subcommands.Add(BenchSynthesizeCommand.Create(output));
         return command;
     }
 

@@ -29,6 +29,7 @@ public static class LeWmModelBuilderExtensions
             {
                 Device = context.Device,
                 Precision = precision ?? (context.Device.Kind == ComputeDeviceKind.Cuda ? ModelPrecision.Half : ModelPrecision.Full),
+                Threads = context.Threads,
             };
             return LeWmSpeechModel.Load(directory, options);
         });

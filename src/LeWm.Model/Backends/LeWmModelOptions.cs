@@ -27,6 +27,19 @@ public sealed record LeWmModelOptions
     /// <summary>Gets the precision. Default <see cref="ModelPrecision.Full"/> (float32); half precisions need CUDA.</summary>
     public ModelPrecision Precision { get; init; } = ModelPrecision.Full;
 
+    /// <summary>
+    /// Gets whether the autoregressive step on the CPU runs in LeWM's fused float32 kernel (one pass over the
+    /// predictor's weights per step, a cache that grows in place) instead of TorchSharp operations. Default true; the
+    /// two agree to float32 rounding. Ignored on CUDA.
+    /// </summary>
+    public bool FusedCpuStep { get; init; } = true;
+
+    /// <summary>
+    /// Gets the worker threads of the fused CPU step (its large matrix products are split across them); null uses
+    /// <see cref="Environment.ProcessorCount"/>. TorchSharp's own pool is set with <c>torch.set_num_threads</c>.
+    /// </summary>
+    public int? Threads { get; init; }
+
     /// <summary>Checks the combination.</summary>
     /// <exception cref="ArgumentException">A half precision was asked for on the CPU.</exception>
     public void Validate()
@@ -35,6 +48,11 @@ public sealed record LeWmModelOptions
         {
             throw new ArgumentException(
                 $"Precision {Precision} needs a CUDA device; on the CPU the model runs in full (float32) precision.", nameof(Precision));
+        }
+
+        if (Threads is < 1)
+        {
+            throw new ArgumentException($"Threads must be at least 1 (got {Threads}).", nameof(Threads));
         }
     }
 }

@@ -1,6 +1,7 @@
 using LeWm.Audio;
 using LeWm.Audio.Mel;
 using LeWm.Inference;
+using LeWm.Model.Backends.Cpu;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Config;
 using LeWm.Model.Modules;
@@ -23,6 +24,7 @@ public sealed class LeWmSpeechModel : ISpeechModel
     private readonly LeWmNetwork _network;
     private readonly Device _device;
     private readonly ScalarType _dtype;
+    private readonly CpuPredictorStep? _cpuStep;
     private bool _disposed;
 
     /// <summary>Wraps a network (which the model then owns and disposes).</summary>
@@ -60,6 +62,11 @@ public sealed class LeWmSpeechModel : ISpeechModel
 
         LeWmConfig c = network.Config;
         Config = c;
+        if (options.FusedCpuStep && _device.type == DeviceType.CPU && _dtype == ScalarType.Float32)
+        {
+            _cpuStep = new CpuPredictorStep(network.Predictor, c, options.Threads ?? Environment.ProcessorCount);
+        }
+
         Info = new SpeechModelInfo(
             c.NMels, c.LatentSize, c.Downsample, 24_000, 256, c.MaxTextBytes, c.MaxFrames, c.CapLatentsPerByte, c.CapMinLatents,
             [.. speakers.Select(s => new SpeakerDescriptor(s.Id, s.Name))], textNormalizer);
@@ -111,14 +118,36 @@ public sealed class LeWmSpeechModel : ISpeechModel
             using var scope = NewDisposeScope();
             (Tensor memory, Tensor mask) = EncodeText(text);
             (IReadOnlyList<Tensor> keys, IReadOnlyList<Tensor> values) = _network.Predictor.MemoryKeyValues(memory);
-            Tensor? promptTensor = prompt is { Frames: > 0 } ? ToDevice(prompt.Values, 1, prompt.Frames, prompt.Size) : null;
+            if (prompt is { Frames: 0 })
+            {
+                prompt = null;
+            }
+
+            CpuPredictorState? cpuState = null;
+            Tensor? promptTensor = null;
+            if (_cpuStep is not null)
+            {
+                int textLength = (int)mask.shape[1];
+                cpuState = new CpuPredictorState(
+                    [.. keys.Select(k => k.contiguous().data<float>().ToArray())],
+                    [.. values.Select(v => v.contiguous().data<float>().ToArray())],
+                    _cpuStep.Heads,
+                    textLength,
+                    Config.LengthCap(text.Utf8.Length) + (prompt?.Frames ?? 0) + 1);
+            }
+            else if (prompt is not null)
+            {
+                promptTensor = ToDevice(prompt.Values, 1, prompt.Frames, prompt.Size);
+            }
+
             var sequence = new LeWmSpeechSequence(
                 this,
                 [.. keys.Select(k => k.DetachFromDisposeScope())],
                 [.. values.Select(v => v.DetachFromDisposeScope())],
                 mask.DetachFromDisposeScope(),
                 promptTensor?.DetachFromDisposeScope(),
-                prompt?.Frames ?? 0);
+                prompt,
+                cpuState);
             return sequence;
         }
     }
@@ -131,6 +160,12 @@ public sealed class LeWmSpeechModel : ISpeechModel
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             LeWmSpeechSequence[] batch = CheckBatch(sequences, inputs.Length, nextLatents.Length, stopLogits.Length);
+            if (_cpuStep is not null)
+            {
+                AdvanceOnCpu(_cpuStep, batch, inputs, nextLatents, stopLogits);
+                return;
+            }
+
             int l = Config.LatentSize;
             using var noGrad = torch.no_grad();
             using var scope = NewDisposeScope();
@@ -312,6 +347,70 @@ public sealed class LeWmSpeechModel : ISpeechModel
 
             _disposed = true;
             _network.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The fused CPU step: a fresh sequence is fed its start frame and prompt one frame at a time (the cache makes
+    /// that the same as a causal pass), the running ones advance together in one batched step.
+    /// </summary>
+    private void AdvanceOnCpu(CpuPredictorStep step, LeWmSpeechSequence[] batch, ReadOnlySpan<float> inputs, Span<float> nextLatents, Span<float> stopLogits)
+    {
+        int l = Config.LatentSize;
+        var running = new List<int>(batch.Length);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            LeWmSpeechSequence m = batch[i];
+            if (m.FedFrames > 0)
+            {
+                running.Add(i);
+                continue;
+            }
+
+            CpuPredictorState[] one = [m.CpuState!];
+            Span<float> next = nextLatents.Slice(i * l, l), stop = stopLogits.Slice(i, 1);
+            step.Step(one, default, next, stop);
+            if (m.PromptLatents is LatentFrames prompt)
+            {
+                for (int f = 0; f < prompt.Frames; f++)
+                {
+                    step.Step(one, prompt.Values.AsSpan(f * l, l), next, stop);
+                }
+            }
+
+            m.FedFrames = m.PromptFrames + 1;
+        }
+
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        if (running.Count == batch.Length)
+        {
+            step.Step([.. batch.Select(m => m.CpuState!)], inputs, nextLatents, stopLogits);
+        }
+        else
+        {
+            var fed = new float[running.Count * l];
+            var next = new float[running.Count * l];
+            var stop = new float[running.Count];
+            for (int r = 0; r < running.Count; r++)
+            {
+                inputs.Slice(running[r] * l, l).CopyTo(fed.AsSpan(r * l, l));
+            }
+
+            step.Step([.. running.Select(i => batch[i].CpuState!)], fed, next, stop);
+            for (int r = 0; r < running.Count; r++)
+            {
+                next.AsSpan(r * l, l).CopyTo(nextLatents.Slice(running[r] * l, l));
+                stopLogits[running[r]] = stop[r];
+            }
+        }
+
+        foreach (int i in running)
+        {
+            batch[i].FedFrames++;
         }
     }
 

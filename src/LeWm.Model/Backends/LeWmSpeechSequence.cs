@@ -1,4 +1,5 @@
 using LeWm.Inference;
+using LeWm.Model.Backends.Cpu;
 using LeWm.Model.Modules;
 using static TorchSharp.torch;
 
@@ -12,14 +13,17 @@ internal sealed class LeWmSpeechSequence : ISpeechSequence
 {
     private bool _disposed;
 
-    public LeWmSpeechSequence(LeWmSpeechModel owner, Tensor[] crossKeys, Tensor[] crossValues, Tensor textMask, Tensor? prompt, int promptFrames)
+    public LeWmSpeechSequence(
+        LeWmSpeechModel owner, Tensor[] crossKeys, Tensor[] crossValues, Tensor textMask, Tensor? prompt, LatentFrames? promptLatents, CpuPredictorState? cpuState)
     {
         Owner = owner;
         CrossKeys = crossKeys;
         CrossValues = crossValues;
         TextMask = textMask;
         Prompt = prompt;
-        PromptFrames = promptFrames;
+        PromptLatents = promptLatents;
+        PromptFrames = promptLatents?.Frames ?? 0;
+        CpuState = cpuState;
     }
 
     /// <summary>Gets the model that created the sequence.</summary>
@@ -36,6 +40,12 @@ internal sealed class LeWmSpeechSequence : ISpeechSequence
 
     /// <summary>Gets the voice prompt's latents <c>[1, P, L]</c> (owned), or null.</summary>
     public Tensor? Prompt { get; }
+
+    /// <summary>Gets the voice prompt's latents as given, or null.</summary>
+    public LatentFrames? PromptLatents { get; }
+
+    /// <summary>Gets the fused CPU step's state, or null when the model steps with TorchSharp.</summary>
+    public CpuPredictorState? CpuState { get; }
 
     /// <inheritdoc />
     public int PromptFrames { get; }

@@ -11,16 +11,19 @@ namespace LeWm.Model.Tests.Backends;
 
 /// <summary>
 /// The TorchSharp <see cref="ISpeechModel"/> backend: batched incremental steps equal the teacher-forced full pass
-/// (the reference for the KV cache, ≤ 1e-5 in float32), whatever joins or leaves the batch.
+/// (the reference for the KV cache, ≤ 1e-5 in float32), whatever joins or leaves the batch — both with the fused CPU
+/// step kernel (the default) and with the TorchSharp step.
 /// </summary>
 public sealed class LeWmSpeechModelTests
 {
     private const float Tolerance = 1e-5f;
 
-    [Fact]
-    public void Advance_BatchWithPromptsAndDifferentTexts_EqualsTeacherForcedPass()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Advance_BatchWithPromptsAndDifferentTexts_EqualsTeacherForcedPass(bool fusedCpuStep)
     {
-        using LeWmSpeechModel model = TinyModel(seed: 1);
+        using LeWmSpeechModel model = TinyModel(seed: 1, fusedCpuStep);
         SpeechText[] texts = [Text("namaste"), Text("a somewhat longer sentence to speak"), Text("hi")];
         LatentFrames?[] prompts = [Random(3, model, seed: 11), null, Random(5, model, seed: 12)];
         var sequences = texts.Select((t, i) => model.StartSequence(t, prompts[i])).ToArray();
@@ -39,10 +42,12 @@ public sealed class LeWmSpeechModelTests
         }
     }
 
-    [Fact]
-    public void Advance_SequenceLeavesAndAnotherJoins_OthersUnaffected()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Advance_SequenceLeavesAndAnotherJoins_OthersUnaffected(bool fusedCpuStep)
     {
-        using LeWmSpeechModel model = TinyModel(seed: 2);
+        using LeWmSpeechModel model = TinyModel(seed: 2, fusedCpuStep);
         SpeechText[] texts = [Text("one"), Text("second text"), Text("the third text of all")];
         ISpeechSequence a = model.StartSequence(texts[0]);
         ISpeechSequence b = model.StartSequence(texts[1]);
@@ -166,10 +171,12 @@ public sealed class LeWmSpeechModelTests
         Assert.Throws<ObjectDisposedException>(() => model.Advance([mine], new float[l], new float[l], new float[1]));
     }
 
-    [Fact]
-    public void Advance_ManySteps_LiveTensorCountStaysFlat()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Advance_ManySteps_LiveTensorCountStaysFlat(bool fusedCpuStep)
     {
-        using LeWmSpeechModel model = TinyModel(seed: 6);
+        using LeWmSpeechModel model = TinyModel(seed: 6, fusedCpuStep);
         int l = model.Info.LatentSize;
         using ISpeechSequence sequence = model.StartSequence(Text("count the tensors"));
         var inputs = new float[l];
@@ -247,11 +254,11 @@ public sealed class LeWmSpeechModelTests
         return new LatentFrames([.. Enumerable.Range(0, frames * l).Select(_ => (float)((generator.NextDouble() * 2) - 1))], frames, l);
     }
 
-    private static LeWmSpeechModel TinyModel(int seed)
+    private static LeWmSpeechModel TinyModel(int seed, bool fusedCpuStep = true)
     {
         TorchSharp.torch.manual_seed(seed);
         var network = new LeWmNetwork(LeWmConfig.Tiny);
         StateDictFile.LoadInto(network, ModelFixture.PathOf("tiny/model.safetensors"));
-        return new LeWmSpeechModel(network, [], LeWmCheckpoint.NoTextNormalizer);
+        return new LeWmSpeechModel(network, [], LeWmCheckpoint.NoTextNormalizer, new LeWmModelOptions { FusedCpuStep = fusedCpuStep });
     }
 }

@@ -28,6 +28,7 @@ internal static class CliApplication
             SynthesizeCommand.Create(output),
             ReconstructCommand.Create(output),
             PredictCommand.Create(output),
+            EvalCommand.Create(output),
         };
         root.Options.Add(Verbose);
 

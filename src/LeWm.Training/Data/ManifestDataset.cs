@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using LeWm.Audio;
 using LeWm.Audio.IO;
+using LeWm.Inference;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Config;
 
@@ -9,7 +10,8 @@ namespace LeWm.Training.Data;
 
 /// <summary>
 /// A preprocessed corpus held in memory: every usable <c>manifest.jsonl</c> item with its framed text ids, speaker id
-/// and log-mel, split deterministically into training and validation items.
+/// and log-mel, split deterministically into training and validation items. The text ids are those of the transcript
+/// normalised by <see cref="TextNormalizer"/>, as at inference.
 /// </summary>
 /// <remarks>
 /// Items that cannot be used (empty or too long text, a missing or malformed mel, too few or too many frames, a
@@ -165,12 +167,15 @@ public sealed class ManifestDataset
     private static (DatasetItem? Item, string? Reason) LoadItem(
         ManifestEntry entry, string folder, LeWmConfig config, Dictionary<string, int> speakerIds)
     {
-        if (string.IsNullOrWhiteSpace(entry.Text))
+        // Normalised again (a no-op for text the preprocessor wrote) so that a manifest made by an older preprocessor
+        // trains on the same text the engine feeds the model, as the checkpoint's text_normalizer_version says.
+        string text = TextNormalizer.Normalize(entry.Text);
+        if (text.Length == 0)
         {
             return (null, "its text is empty");
         }
 
-        int bytes = Encoding.UTF8.GetByteCount(entry.Text);
+        int bytes = Encoding.UTF8.GetByteCount(text);
         if (bytes > config.MaxTextBytes)
         {
             return (null, string.Create(CultureInfo.InvariantCulture, $"its text has {bytes} UTF-8 bytes, more than max_text_bytes = {config.MaxTextBytes}"));
@@ -211,7 +216,7 @@ public sealed class ManifestDataset
             return (null, string.Create(CultureInfo.InvariantCulture, $"its {frames} mel frames exceed max_frames = {config.MaxFrames}"));
         }
 
-        return (new DatasetItem(entry.Id, TextIdEncoder.Encode(entry.Text, config), speakerIds[entry.Speaker], frames, mel.Data), null);
+        return (new DatasetItem(entry.Id, TextIdEncoder.Encode(text, config), speakerIds[entry.Speaker], frames, mel.Data), null);
     }
 
     private static HashSet<string> ChooseValidation(List<DatasetItem> items, ManifestDatasetOptions options)

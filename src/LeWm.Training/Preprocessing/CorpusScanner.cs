@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
+using LeWm.Inference;
 
 namespace LeWm.Training.Preprocessing;
 
 /// <summary>
 /// Finds the speakers, recordings and transcripts of a corpus folder (the layouts are described on
-/// <see cref="Preprocessor"/>).
+/// <see cref="Preprocessor"/>). Transcripts are normalised by <see cref="TextNormalizer"/>, the normaliser the engine
+/// runs at inference.
 /// </summary>
 internal static class CorpusScanner
 {
@@ -89,31 +91,6 @@ internal static class CorpusScanner
         return new CorpusLayout([.. speakerFolders.Select(s => s.Name)], recordings, skipped);
     }
 
-    /// <summary>Collapses runs of whitespace (newlines included) to one space and trims.</summary>
-    public static string NormalizeWhitespace(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        bool space = false;
-        foreach (char c in text.Trim())
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                space = true;
-                continue;
-            }
-
-            if (space)
-            {
-                builder.Append(' ');
-                space = false;
-            }
-
-            builder.Append(c);
-        }
-
-        return builder.ToString();
-    }
-
     private static bool IsSpeakerFolder(string folder) =>
         File.Exists(Path.Combine(folder, MetadataFileName))
         || WavFiles(folder).Any()
@@ -167,7 +144,7 @@ internal static class CorpusScanner
                 continue;
             }
 
-            string text = NormalizeWhitespace(fields.Length >= 3 && !string.IsNullOrWhiteSpace(fields[2]) ? fields[2] : fields[1]);
+            string text = TextNormalizer.Normalize(fields.Length >= 3 && !string.IsNullOrWhiteSpace(fields[2]) ? fields[2] : fields[1]);
             found.Add((id, audio, text, text.Length == 0 ? "empty transcript" : null));
         }
 
@@ -193,7 +170,7 @@ internal static class CorpusScanner
                 continue;
             }
 
-            string text = NormalizeWhitespace(File.ReadAllText(transcript, Encoding.UTF8));
+            string text = TextNormalizer.Normalize(File.ReadAllText(transcript, Encoding.UTF8));
             found.Add((id, wav, text, text.Length == 0 ? "empty transcript" : null));
         }
     }

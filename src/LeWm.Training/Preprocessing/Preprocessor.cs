@@ -23,7 +23,8 @@ namespace LeWm.Training.Preprocessing;
 /// a UTF-8 <c>.txt</c> file beside each <c>.wav</c>. The input folder is either one speaker folder (the speaker is named
 /// after it) or holds one sub-folder per speaker (named after the sub-folder). With several speakers, output ids are
 /// prefixed with the speaker's name. WAV files of any format LeWm.Audio reads are accepted: channels are averaged and
-/// the audio is resampled to 24 kHz.
+/// the audio is resampled to 24 kHz. Transcripts are normalised by <see cref="LeWm.Inference.TextNormalizer"/> (NFC,
+/// white space, punctuation, numbers spelled as Hindi words), the normaliser the engine runs at inference.
 /// </para>
 /// <para>
 /// <b>Segments.</b> A recording no longer than <see cref="PreprocessorOptions.MaxSegment"/> is one segment, kept

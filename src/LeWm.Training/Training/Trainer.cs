@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using LeWm.Audio.IO;
 using LeWm.Checkpoints;
+using LeWm.Inference;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Config;
 using LeWm.Model.Losses;
@@ -336,7 +337,7 @@ public sealed class Trainer
                         if (_bestValidationLoss is null || validation.Total < _bestValidationLoss)
                         {
                             _bestValidationLoss = validation.Total;
-                            CheckpointSlot.Replace(_bestDirectory, folder => LeWmCheckpoint.Save(folder, Network, _config, _dataset.Speakers));
+                            CheckpointSlot.Replace(_bestDirectory, folder => LeWmCheckpoint.Save(folder, Network, _config, _dataset.Speakers, TextNormalizer.Version));
                         }
                     }
 
@@ -451,7 +452,7 @@ public sealed class Trainer
             };
             CheckpointSlot.Replace(_lastDirectory, folder =>
             {
-                LeWmCheckpoint.Save(folder, Network, _config, _dataset.Speakers);
+                LeWmCheckpoint.Save(folder, Network, _config, _dataset.Speakers, TextNormalizer.Version);
                 AtomicFile.Write(Path.Combine(folder, TrainingState.OptimizerFileName), stream =>
                 {
                     using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeWm.Checkpoints;
+using LeWm.Inference;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Config;
 using LeWm.Model.Losses;
@@ -91,6 +92,27 @@ public sealed class LeWmCheckpointTests : IDisposable
         {
             Assert.Equal("F32", tensorEntry.Value.GetProperty("dtype").GetString());
         }
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("lewm-nfc-ws-1")]
+    [InlineData(TextNormalizer.Version)]
+    public void Load_AnyTextNormalizerVersion_LoadsAndReportsIt(string version)
+    {
+        string folder = Folder("normalizer");
+        using (var network = new LeWmNetwork(LeWmConfig.Tiny))
+        {
+            LeWmCheckpoint.Save(folder, network, LeWmConfig.Tiny, [], version);
+        }
+
+        JsonObject json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
+        Assert.Equal(version, json["text_normalizer_version"]!.GetValue<string>());
+
+        (LeWmNetwork loaded, LeWmCheckpointInfo info) = LeWmCheckpoint.Load(folder);
+        loaded.Dispose();
+        Assert.Equal(version, info.TextNormalizerVersion);
+        Assert.Equal(version, LeWmCheckpoint.ReadInfo(folder).TextNormalizerVersion);
     }
 
     [Fact]

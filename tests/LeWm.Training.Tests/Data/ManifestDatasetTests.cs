@@ -51,6 +51,21 @@ public sealed class ManifestDatasetTests : IDisposable
     }
 
     [Fact]
+    public void Load_ManifestFromOlderPreprocessor_EncodesNormalizedText()
+    {
+        string folder = _corpus.Write(3);
+        string manifest = Path.Combine(folder, Manifest.FileName);
+        List<ManifestEntry> entries = [.. Manifest.Read(manifest)];
+        entries[0] = entries[0] with { Text = "  कमरा 21 में  “3” लोग " };
+        Manifest.Write(manifest, entries);
+
+        ManifestDataset dataset = ManifestDataset.Load(folder, SyntheticCorpus.SmallConfig);
+
+        DatasetItem item = dataset.Training.Concat(dataset.Validation).Single(i => i.Id == entries[0].Id);
+        Assert.Equal(TextIdEncoder.Encode("कमरा इक्कीस में \"तीन\" लोग", SyntheticCorpus.SmallConfig), item.TextIds.ToArray());
+    }
+
+    [Fact]
     public void Load_TextOverMaxBytes_SkipsWithWarning()
     {
         string folder = _corpus.Write(5);

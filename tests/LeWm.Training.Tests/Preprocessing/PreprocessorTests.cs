@@ -90,6 +90,24 @@ public sealed class PreprocessorTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TranscriptsWithNumbersAndTypographicPunctuation_ManifestHoldsTextNormalizerOutput()
+    {
+        string input = _corpus.NewFolder("dev");
+        CorpusFolder.WriteWav(Path.Combine(input, "wavs", "a.wav"), CorpusFolder.Bursts(Rate, 0, 1.0));
+        CorpusFolder.WriteWav(Path.Combine(input, "b.wav"), CorpusFolder.Bursts(Rate, 0, 1.2));
+        CorpusFolder.WriteText(Path.Combine(input, "metadata.csv"), "a|कमरा 21 में “3” लोग…\nb|27/11/2026 को 10:30 पर 50% छूट।\n");
+        string output = OutputFolder();
+
+        await RunAsync(input, output);
+
+        IReadOnlyList<ManifestEntry> manifest = Manifest.Read(output);
+        Assert.Equal("कमरा इक्कीस में \"तीन\" लोग...", manifest.Single(e => e.Id == "a").Text);
+        Assert.Equal(
+            "सत्ताईस नवंबर दो हज़ार छब्बीस को दस बजकर तीस मिनट पर पचास प्रतिशत छूट।".Normalize(System.Text.NormalizationForm.FormC),
+            manifest.Single(e => e.Id == "b").Text);
+    }
+
+    [Fact]
     public async Task Run_SpeakerSubFolders_NamesSpeakersAndPrefixesIds()
     {
         string input = _corpus.NewFolder();

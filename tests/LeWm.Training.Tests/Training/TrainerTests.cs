@@ -1,3 +1,4 @@
+using LeWm.Inference;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Modules;
 using LeWm.Training.Data;
@@ -61,6 +62,8 @@ public sealed class TrainerTests : IDisposable
         (LeWmNetwork best, LeWmCheckpointInfo info) = LeWmCheckpoint.Load(Path.Combine(output, "best"));
         best.Dispose();
         Assert.Equal("voice0", Assert.Single(info.Speakers).Name);
+        Assert.Equal(TextNormalizer.Version, info.TextNormalizerVersion);
+        Assert.Equal(TextNormalizer.Version, LeWmCheckpoint.ReadInfo(Path.Combine(output, "last")).TextNormalizerVersion);
         foreach (string file in new[] { "config.json", "model.safetensors", "trainer_state.json", "optimizer.bin", "rng_state.bin" })
         {
             Assert.True(File.Exists(Path.Combine(output, "last", file)), file);

@@ -19,12 +19,13 @@ internal static class EvalCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "A preprocessed corpus folder (holding manifest.jsonl); its held-out (validation) items are evaluated.", Required = true };
         var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder, or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var limit = new Option<int>("--limit") { Description = "The most held-out items to evaluate.", DefaultValueFactory = _ => 20 };
+        var all = new Option<bool>("--all") { Description = "Evaluate every item of the corpus (a held-out corpus preprocessed on its own) instead of its validation split." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (means and per-item rows) as the last line." };
         var command = new Command(
             "eval",
             "Score a model on a corpus's held-out items: MCD-DTW (dB) of synthesis, teacher-forced prediction, reconstruction and the Griffin-Lim floor against the recordings, duration ratio and real-time factor.")
         {
-            model, data, vocoder, limit, json,
+            model, data, vocoder, limit, all, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +51,7 @@ internal static class EvalCommand
                 .UseVocoder(_ => VocoderFactory.Create(vocoderArgument))
                 .Build();
             CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
-                engine, speechModel.Config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems },
+                engine, speechModel.Config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all) },
                 new ProgressLines(error), cancellationToken).ConfigureAwait(false);
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (parse.GetValue(json))

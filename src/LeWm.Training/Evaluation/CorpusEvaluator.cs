@@ -35,6 +35,9 @@ public static class CorpusEvaluator
     /// <summary>The name of the held-out split that is evaluated.</summary>
     public const string ValidationSplit = "validation";
 
+    /// <summary>The split name reported when every item of a held-out corpus is evaluated.</summary>
+    public const string AllItemsSplit = "all";
+
     /// <summary>Evaluates <paramref name="engine"/> on the held-out items of the corpus at <paramref name="data"/>.</summary>
     /// <param name="engine">The engine to score (its model and vocoder).</param>
     /// <param name="config">The model's configuration (text and frame limits decide, as in training, which items are usable).</param>
@@ -69,7 +72,8 @@ public static class CorpusEvaluator
         IReadOnlyList<SpeakerDescriptor> modelSpeakers = engine.Model.Speakers;
         IReadOnlyList<SpeakerInfo>? table = modelSpeakers.Count > 1 ? [.. modelSpeakers.Select(s => new SpeakerInfo(s.Id, s.Name))] : null;
         ManifestDataset dataset = ManifestDataset.Load(data, config, table, options.Dataset);
-        if (dataset.Validation.Count == 0)
+        IReadOnlyList<DatasetItem> heldOut = options.AllItems ? [.. dataset.Training, .. dataset.Validation] : dataset.Validation;
+        if (heldOut.Count == 0)
         {
             throw new TrainingDataException(
                 $"The corpus '{dataset.ManifestPath}' has no held-out items: it needs at least two usable items (it has {dataset.Training.Count}).");
@@ -82,7 +86,7 @@ public static class CorpusEvaluator
             entries.TryAdd(entry.Id, entry);
         }
 
-        DatasetItem[] chosen = [.. dataset.Validation.Take(options.MaxItems)];
+        DatasetItem[] chosen = [.. heldOut.OrderBy(item => item.Id, StringComparer.Ordinal).Take(options.MaxItems)];
         var griffinLim = new GriffinLim(frontEnd.Options, options.GriffinLim);
         var items = new List<ItemEvaluation>(chosen.Length);
         foreach (DatasetItem held in chosen)
@@ -97,7 +101,7 @@ public static class CorpusEvaluator
             progress?.Report(new EvaluationProgress(items.Count, chosen.Length, item));
         }
 
-        return new CorpusEvaluation(dataset.ManifestPath, ValidationSplit, dataset.Validation.Count, items);
+        return new CorpusEvaluation(dataset.ManifestPath, options.AllItems ? AllItemsSplit : ValidationSplit, heldOut.Count, items);
     }
 
     private static async Task<ItemEvaluation> EvaluateItemAsync(

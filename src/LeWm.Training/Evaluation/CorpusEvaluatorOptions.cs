@@ -11,6 +11,12 @@ public sealed record CorpusEvaluatorOptions
     public int MaxItems { get; init; } = 20;
 
     /// <summary>
+    /// Gets whether every item of the corpus is evaluated (a held-out corpus preprocessed on its own, whose items never
+    /// entered training) instead of the validation split of a training corpus. Default false.
+    /// </summary>
+    public bool AllItems { get; init; }
+
+    /// <summary>
     /// Gets the split options; keep the defaults (those <see cref="TrainerOptions.Dataset"/> defaults to) so the
     /// evaluated items are the ones training held out.
     /// </summary>

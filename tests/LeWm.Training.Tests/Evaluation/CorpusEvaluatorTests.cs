@@ -82,6 +82,20 @@ public sealed class CorpusEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public async Task EvaluateAsync_AllItems_EvaluatesEveryItemOfAHeldOutCorpus()
+    {
+        string data = WriteCorpus(6, out Dictionary<string, float[]> audio);
+        using var engine = new EchoEngine(audio, sampleRate: 24_000);
+
+        CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
+            engine, LeWmConfig.Tiny, data, new CorpusEvaluatorOptions { MaxItems = 10, AllItems = true, Dataset = new ManifestDatasetOptions { ValidationItems = 2 } });
+
+        Assert.Equal("all", result.Split);
+        Assert.Equal(6, result.HeldOutItems);
+        Assert.Equal(6, result.Items.Select(i => i.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task EvaluateAsync_EngineAt22050Hz_ThrowsNamingBothRates()
     {
         string data = WriteCorpus(3, out Dictionary<string, float[]> audio);

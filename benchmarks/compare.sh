@@ -3,6 +3,8 @@
 #
 #   benchmarks/compare.sh mel        # lewm bench mel vs torchaudio MelSpectrogram (10 s of audio)
 #   benchmarks/compare.sh vocoder    # lewm bench vocoder vs PyTorch eager Vocos, full size, random weights
+#   benchmarks/compare.sh synthesize # lewm bench synthesize vs the PyTorch reference: one 10 s request, text ->
+#                                    # waveform, base preset + full-size Vocos (random weights), KV cache on both
 #
 # Needs Debian's python3-torch and python3-torchaudio (apt-get install python3-torch python3-torchaudio).
 # The two sides alternate (A B A B ...) so that drifting machine load hits both alike; medians are reported.
@@ -46,7 +48,19 @@ case "$stage" in
         | "$py" -c 'import json, sys; print(min(r["decode"]["median_ms"] for r in json.load(sys.stdin)["results"]))')")
     done
     ;;
-  *) echo "usage: $0 mel|vocoder" >&2; exit 2 ;;
+  synthesize)
+    folder="${VOCOS_DIR:-$(mktemp -d)/vocos-full}"
+    [ -f "$folder/config.yaml" ] || dotnet run -c Release --project benchmarks/LeWm.Benchmarks -- make-vocos "$folder" >/dev/null
+    model="${MODEL_DIR:-$(mktemp -d)/lewm-base}"
+    [ -f "$model/config.json" ] || "$lewm" init --preset base -o "$model" --seed 1 >/dev/null
+    for _ in $(seq "$rounds"); do
+      ours+=("$("$lewm" bench synthesize --model "$model" --vocoder "$folder" --seconds 10 --rounds 3 --no-cache-steps 4 --json | tail -1 | field median_ms)")
+      # PyTorch at its best thread setting (default, 1 or 2 intra-op threads).
+      theirs+=("$("$py" benchmarks/python/bench_lewm_torch.py --skip-train --e2e --runs 5 --warmup 2 --threads default,1,2 --json \
+        | "$py" -c 'import json, sys; print(min(r["synthesize"]["total"] for r in json.load(sys.stdin)["results"]))')")
+    done
+    ;;
+  *) echo "usage: $0 mel|vocoder|synthesize" >&2; exit 2 ;;
 esac
 
 o=$(printf '%s\n' "${ours[@]}" | median)

@@ -9,6 +9,10 @@ Builds the base preset of python/lewm_reference/lewm.py (random weights, float32
                   (each run starts from the same 200-frame cache: the step builds new tensors and
                   never mutates the cache it reads, so a shallow copy restores it for free)
   full_prefix     the cache-less equivalent: one causal predictor pass over all 201 rows
+  synthesize      (--e2e) one request of 10 s of speech, text -> waveform, as `lewm bench synthesize` times
+                  it: text encoder + cross-attention K/V, 234 AR steps with the KV cache (the predicted latent
+                  fed back), the mel decoder, and a full-size Vocos (random weights) -> 10 s of audio; each
+                  stage timed as well
 
     /usr/bin/python3 benchmarks/python/bench_lewm_torch.py --json
 
@@ -32,11 +36,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
 from lewm_reference import lewm as L  # noqa: E402
+from lewm_reference import vocos as V  # noqa: E402
 
 TEN_SECOND_FRAMES = 938      # ceil(10 s * 24000 / 256)
 TEXT_BYTES = 150
 CACHED_FRAMES = 200
 TRAIN_BATCH = 8
+TEN_SECOND_LATENTS = 234     # 10 s at hop 256 and downsample 4
 
 
 def time_ms(fn, runs, warmup, before=None):
@@ -113,6 +119,37 @@ def bench_predictor(args):
             time_ms(full_prefix, args.runs, args.warmup))
 
 
+def bench_e2e(args):
+    """One 10 s request end to end; returns the total and per-stage medians in ms."""
+    torch.manual_seed(0)
+    config = L.LeWmConfig.base()
+    model = L.LeWmTts(config).eval()
+    vocos = V.from_config(V.make_config()).eval()
+    gen = torch.Generator().manual_seed(1234)
+    ids, lengths = text_batch(config, 1, gen)
+    stages = {"text": [], "ar": [], "decoder": [], "vocoder": [], "total": []}
+    for i in range(args.e2e_warmup + args.e2e_runs):
+        with torch.inference_mode():
+            t0 = time.perf_counter()
+            _, mask, ks, vs = model.encode_text(ids, lengths)
+            cache = model.new_cache(mask, ks, vs)
+            t1 = time.perf_counter()
+            latent, frames = None, []
+            for _ in range(TEN_SECOND_LATENTS):
+                latent, _, cache = model.step(latent, cache)
+                frames.append(latent)
+            t2 = time.perf_counter()
+            mel = model.decode(torch.stack(frames, dim=1))
+            t3 = time.perf_counter()
+            audio = vocos.decode(mel)
+            t4 = time.perf_counter()
+        assert audio.shape[-1] >= 239_000, audio.shape
+        if i >= args.e2e_warmup:
+            for key, value in (("text", t1 - t0), ("ar", t2 - t1), ("decoder", t3 - t2), ("vocoder", t4 - t3), ("total", t4 - t0)):
+                stages[key].append(value * 1e3)
+    return {key: statistics.median(values) for key, values in stages.items()} | {"runs": args.e2e_runs}
+
+
 def main():
     parser = argparse.ArgumentParser(description="LeWM PyTorch CPU benchmarks (base preset)")
     parser.add_argument("--runs", type=int, default=30, help="measured predictor runs")
@@ -122,6 +159,9 @@ def main():
     parser.add_argument("--threads", default="default",
                         help="comma-separated intra-op thread counts; 'default' = torch's own setting")
     parser.add_argument("--skip-train", action="store_true", help="time only the predictor")
+    parser.add_argument("--e2e", action="store_true", help="also time one 10 s request end to end (with Vocos)")
+    parser.add_argument("--e2e-runs", type=int, default=3)
+    parser.add_argument("--e2e-warmup", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args()
 
@@ -133,8 +173,9 @@ def main():
         torch.set_num_threads(default_threads if item == "default" else int(item))
         step, full = bench_predictor(args)
         train = None if args.skip_train else bench_train(args)
+        e2e = bench_e2e(args) if args.e2e else None
         results.append({"threads": item, "num_threads": torch.get_num_threads(), "train_step": train,
-                        "predictor_step": step, "full_prefix": full, "loadavg_after": os.getloadavg()})
+                        "predictor_step": step, "full_prefix": full, "synthesize": e2e, "loadavg_after": os.getloadavg()})
     torch.set_num_threads(default_threads)
 
     report = {
@@ -157,11 +198,14 @@ def main():
 
     print(f"LeWM base ({report['parameters']:,} parameters), torch {torch.__version__}, "
           f"{os.cpu_count()} CPUs, load {load_before[0]:.2f}")
-    print(f"{'threads':>8} {'train step ms':>14} {'step@200 ms':>12} {'full prefix ms':>15}  load")
+    print(f"{'threads':>8} {'train step ms':>14} {'step@200 ms':>12} {'full prefix ms':>15} {'10 s e2e ms':>12}  load")
     for r in results:
         train = "-" if r["train_step"] is None else f"{r['train_step']['median_ms']:.0f}"
+        e2e = "-" if r["synthesize"] is None else f"{r['synthesize']['total']:.0f}"
         print(f"{r['threads']:>8} {train:>14} {r['predictor_step']['median_ms']:12.2f} "
-              f"{r['full_prefix']['median_ms']:15.2f}  {r['loadavg_after'][0]:.2f}")
+              f"{r['full_prefix']['median_ms']:15.2f} {e2e:>12}  {r['loadavg_after'][0]:.2f}")
+        if r["synthesize"] is not None:
+            print("         stages: " + ", ".join(f"{k} {v:.0f} ms" for k, v in r["synthesize"].items() if k not in ("total", "runs")))
 
 
 if __name__ == "__main__":

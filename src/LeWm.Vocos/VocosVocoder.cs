@@ -206,7 +206,7 @@ public sealed class VocosVocoder : IVocoder
                 Tensor audio = Inverse(Spectrum(batch)).cpu();
                 for (int b = 0; b < items.Length; b++)
                 {
-                    results[items[b]] = audio[b].data<float>().ToArray();
+                    results[items[b]] = TensorData.ToFloatArray(audio[b]);
                 }
             }
         }
@@ -238,7 +238,7 @@ public sealed class VocosVocoder : IVocoder
         }
 
         Tensor audio = Inverse(torch.cat(pieces, 2)).cpu();
-        return audio[0].data<float>().ToArray();
+        return TensorData.ToFloatArray(audio[0]);
     }
 
     private Tensor Spectrum(Tensor mel)

@@ -143,7 +143,7 @@ internal static class TrainCommand
     {
         public void Report(TrainingProgress value)
         {
-            int every = Math.Max(1, value.TotalSteps / 20);
+            int every = Math.Clamp(value.TotalSteps / 20, 1, 100);
             if (value.Step % every == 0 || value.Step == value.TotalSteps || value.Validation is not null)
             {
                 output.WriteLine(Describe(value));

@@ -1,5 +1,6 @@
 using LeWm.Audio;
 using LeWm.Audio.Mel;
+using LeWm.Checkpoints;
 using LeWm.Inference;
 using LeWm.Model.Backends.Cpu;
 using LeWm.Model.Checkpoints;
@@ -129,8 +130,8 @@ public sealed class LeWmSpeechModel : ISpeechModel
             {
                 int textLength = (int)mask.shape[1];
                 cpuState = new CpuPredictorState(
-                    [.. keys.Select(k => k.contiguous().data<float>().ToArray())],
-                    [.. values.Select(v => v.contiguous().data<float>().ToArray())],
+                    [.. keys.Select(TensorData.ToFloatArray)],
+                    [.. values.Select(TensorData.ToFloatArray)],
                     _cpuStep.Heads,
                     textLength,
                     Config.LengthCap(text.Utf8.Length) + (prompt?.Frames ?? 0) + 1);
@@ -317,7 +318,7 @@ public sealed class LeWmSpeechModel : ISpeechModel
             Tensor lengths = torch.tensor(latents.Select(z => (long)z.Frames).ToArray(), device: _device);
             Tensor mel = _network.MelDecoder.call(ToDevice(stacked, latents.Count, maxFrames, l), lengths).to(ScalarType.Float32).cpu().contiguous();
             int bands = (int)mel.shape[1], width = (int)mel.shape[2];
-            float[] all = mel.data<float>().ToArray();
+            float[] all = TensorData.ToFloatArray(mel);
             var result = new LogMel[latents.Count];
             for (int b = 0; b < latents.Count; b++)
             {
@@ -569,7 +570,7 @@ public sealed class LeWmSpeechModel : ISpeechModel
         Tensor cpu = batch.to(ScalarType.Float32).cpu().contiguous();
         int b = (int)cpu.shape[0], t = (int)cpu.shape[1], l = (int)cpu.shape[2];
         long[] counts = lengths is null ? [.. Enumerable.Repeat((long)t, b)] : lengths.cpu().data<long>().ToArray();
-        float[] all = cpu.data<float>().ToArray();
+        float[] all = TensorData.ToFloatArray(cpu);
         var result = new List<LatentFrames>(b);
         for (int i = 0; i < b; i++)
         {
@@ -590,7 +591,7 @@ public sealed class LeWmSpeechModel : ISpeechModel
     }
 
     private static void CopyOut(Tensor tensor, Span<float> destination) =>
-        tensor.contiguous().data<float>().CopyTo(destination);
+        TensorData.CopyTo(tensor, destination);
 
     private static Device ToTorchDevice(ComputeDevice device)
     {

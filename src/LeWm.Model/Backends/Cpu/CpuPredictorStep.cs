@@ -211,7 +211,7 @@ internal sealed class CpuPredictorStep
         foreach ((string name, TorchSharp.Modules.Parameter parameter) in predictor.named_parameters())
         {
             using var scope = NewDisposeScope();
-            weights[name] = parameter.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            weights[name] = LeWm.Checkpoints.TensorData.ToFloatArray(parameter.detach());
         }
 
         return weights;

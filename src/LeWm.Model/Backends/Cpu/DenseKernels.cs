@@ -10,8 +10,8 @@ namespace LeWm.Model.Backends.Cpu;
 /// </summary>
 internal static class DenseKernels
 {
-    /// <summary>Rows per parallel chunk of a linear layer; small layers stay on the calling thread.</summary>
-    private const int MinParallelWeights = 1 << 16;
+    /// <summary>Weights below which a linear layer stays on the calling thread (splitting it costs more than it saves).</summary>
+    private const int MinParallelWeights = 1 << 17;
 
     /// <summary>
     /// <c>y[b, o] = Σᵢ W[o, i]·x[b, i] + bias[o]</c> for <paramref name="batch"/> rows; the weight is walked once, each of

@@ -30,6 +30,34 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, without blocking on the write.</summary>
+    /// <param name="path">The destination; its folder is created when missing.</param>
+    /// <param name="bytes">The content.</param>
+    /// <param name="cancellationToken">Cancels the write; the destination is then left as it was.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string temporary = PrepareTemporary(path);
+        try
+        {
+            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
     /// <summary>Writes the content <paramref name="write"/> produces to <paramref name="path"/> atomically.</summary>
     /// <param name="path">The destination; its folder is created when missing.</param>
     /// <param name="write">Writes the content to the stream it is given (it must not dispose it).</param>

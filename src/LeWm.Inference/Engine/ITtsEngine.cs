@@ -55,7 +55,7 @@ public interface ITtsEngine : IAsyncDisposable, IDisposable
     /// <summary>Diagnostics: teacher-forced prediction (the true latents into the predictor) → mel decoder → vocoder.</summary>
     /// <param name="clip">The audio, any sample rate.</param>
     /// <param name="transcript">What the audio says.</param>
-    /// <param name="speaker">The speaker id for a multi-speaker model.</param>
+    /// <param name="speaker">The speaker id for a multi-speaker model; null uses <see cref="TtsEngineOptions.DefaultSpeaker"/>.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The predicted speech.</returns>
     Task<SpeechResult> PredictAsync(AudioClip clip, string transcript, int? speaker = null, CancellationToken cancellationToken = default);

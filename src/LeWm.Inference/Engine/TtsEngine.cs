@@ -38,6 +38,15 @@ public sealed partial class TtsEngine : ITtsEngine
                 $"({info.SampleRate} Hz, {info.MelBands} bands, hop {info.HopLength}).");
         }
 
+        if (options.DefaultSpeaker is int speaker && speaker >= info.Speakers.Count)
+        {
+            throw new ArgumentException(
+                info.Speakers.Count == 0
+                    ? $"TtsEngineOptions.DefaultSpeaker is {speaker}, but the model names no speakers (a single-speaker model): leave DefaultSpeaker null."
+                    : $"TtsEngineOptions.DefaultSpeaker {speaker} is out of range: the model has speakers 0 to {info.Speakers.Count - 1}.",
+                nameof(options));
+        }
+
         _telemetry = new TtsTelemetry(() => _scheduler?.QueueLength ?? 0);
         _scheduler = new GenerationScheduler(model, _modelGate, options, _telemetry, logger);
     }
@@ -230,7 +239,7 @@ public sealed partial class TtsEngine : ITtsEngine
         await _modelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            predicted = _model.Predict(new SpeechText(utf8, speaker), latents, cancellationToken);
+            predicted = _model.Predict(new SpeechText(utf8, speaker ?? _options.DefaultSpeaker), latents, cancellationToken);
         }
         finally
         {
@@ -263,7 +272,7 @@ public sealed partial class TtsEngine : ITtsEngine
     private IReadOnlyList<string> Prepare(string text, SynthesisOptions options)
     {
         string normalized = ValidateText(text);
-        if (options.Speaker is int speaker && (speaker < 0 || speaker >= Math.Max(Model.Speakers.Count, speaker + 1) || Model.Speakers.Count == 0))
+        if (SpeakerOf(options) is int speaker && (speaker < 0 || speaker >= Math.Max(Model.Speakers.Count, speaker + 1) || Model.Speakers.Count == 0))
         {
             throw new ArgumentException(
                 Model.Speakers.Count == 0
@@ -279,6 +288,9 @@ public sealed partial class TtsEngine : ITtsEngine
 
         return TextSplitter.Split(normalized, Model.MaxTextBytes);
     }
+
+    /// <summary>The request's speaker, or the engine's default speaker when the request names none.</summary>
+    private int? SpeakerOf(SynthesisOptions options) => options.Speaker ?? _options.DefaultSpeaker;
 
     private string ValidateText(string text)
     {
@@ -325,7 +337,7 @@ public sealed partial class TtsEngine : ITtsEngine
         byte[] utf8 = Encoding.UTF8.GetBytes(piece);
         int cap = options.ExactLatentFrames ?? (int)Math.Min(Model.LengthCap(utf8.Length), Math.Ceiling(Model.LengthCap(utf8.Length) * Math.Max(1.0, options.Speed)));
         var request = new GenerationRequest(
-            new SpeechText(utf8, options.Speaker),
+            new SpeechText(utf8, SpeakerOf(options)),
             options.VoicePrompt?.Latents,
             cap,
             options.ExactLatentFrames is not null,

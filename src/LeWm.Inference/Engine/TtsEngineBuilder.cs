@@ -98,6 +98,22 @@ public sealed class TtsEngineBuilder
         return this;
     }
 
+    /// <summary>Sets the speaker used when a request names none (<see cref="TtsEngineOptions.DefaultSpeaker"/>).</summary>
+    /// <param name="speaker">The speaker id, zero or more; null passes no speaker (a single-speaker model).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="speaker"/> is negative.</exception>
+    /// <remarks><see cref="Build"/> checks the id against the model's speakers. A later <see cref="WithOptions"/> replaces it.</remarks>
+    public TtsEngineBuilder WithDefaultSpeaker(int? speaker)
+    {
+        if (speaker is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(speaker), speaker, "The default speaker must be zero or more.");
+        }
+
+        _options = _options with { DefaultSpeaker = speaker };
+        return this;
+    }
+
     /// <summary>Replaces the engine options wholesale.</summary>
     /// <param name="options">The options.</param>
     /// <returns>This builder.</returns>
@@ -121,7 +137,7 @@ public sealed class TtsEngineBuilder
     /// <summary>Creates the backends and the engine.</summary>
     /// <returns>The engine; dispose it to free the backends.</returns>
     /// <exception cref="InvalidOperationException">No model was configured.</exception>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="ArgumentException">The options are invalid, or <see cref="TtsEngineOptions.DefaultSpeaker"/> is not one of the model's speakers.</exception>
     /// <exception cref="LeWm.Audio.LeWmException">The vocoder does not fit the model (sample rate, bands or hop).</exception>
     public TtsEngine Build()
     {

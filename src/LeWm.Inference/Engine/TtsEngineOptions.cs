@@ -1,8 +1,18 @@
 namespace LeWm.Inference;
 
-/// <summary>Engine-wide settings: batching, streaming windows and limits.</summary>
+/// <summary>Engine-wide settings: the default speaker, batching, streaming windows and limits.</summary>
 public sealed record TtsEngineOptions
 {
+    /// <summary>
+    /// Gets the speaker used when a request leaves <see cref="SynthesisOptions.Speaker"/> (or <c>PredictAsync</c>'s
+    /// speaker) null; null (the default) passes no speaker, which suits a single-speaker model only.
+    /// </summary>
+    /// <remarks>
+    /// Must be zero or more; <see cref="TtsEngineBuilder.Build"/> also checks it against the model's speakers.
+    /// <c>UseDefaultVoice()</c> (package LeWm.Voices.Hindi) sets it to 0.
+    /// </remarks>
+    public int? DefaultSpeaker { get; init; }
+
     /// <summary>Gets the most sequences decoded together (default 16).</summary>
     public int MaxBatchSize { get; init; } = 16;
 
@@ -26,6 +36,11 @@ public sealed record TtsEngineOptions
     public void Validate()
     {
         var problems = new List<string>();
+        if (DefaultSpeaker is < 0)
+        {
+            problems.Add($"DefaultSpeaker must be zero or more (got {DefaultSpeaker}).");
+        }
+
         if (MaxBatchSize is < 1 or > 1024)
         {
             problems.Add($"MaxBatchSize must be in [1, 1024] (got {MaxBatchSize}).");

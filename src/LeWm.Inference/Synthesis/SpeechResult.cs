@@ -29,6 +29,28 @@ public sealed record SpeechResult(float[] Samples, int SampleRate, int LatentFra
     /// <param name="path">The file to write.</param>
     public void WriteWav(string path) => WriteWav(path, WavSampleFormat.Pcm16);
 
+    /// <summary>Writes the audio as a WAV file, atomically and asynchronously.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="format">16-bit PCM or 32-bit float.</param>
+    /// <param name="cancellationToken">Cancels the write; an existing file is then left as it was.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task SaveWavAsync(string path, WavSampleFormat format, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return AtomicFile.WriteAllBytesAsync(path, ToWavBytes(format), cancellationToken);
+    }
+
+    /// <summary>Writes the audio as a WAV file in 16-bit PCM, atomically and asynchronously.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="cancellationToken">Cancels the write; an existing file is then left as it was.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task SaveWavAsync(string path, CancellationToken cancellationToken = default) =>
+        SaveWavAsync(path, WavSampleFormat.Pcm16, cancellationToken);
+
     /// <summary>Encodes the audio as a WAV file in memory.</summary>
     /// <param name="format">16-bit PCM (default) or 32-bit float.</param>
     /// <returns>The file's bytes.</returns>

@@ -5,7 +5,10 @@ namespace LeWm.Inference;
 /// <summary>How one text is spoken. Every property has a sensible default; <c>new SynthesisOptions()</c> is the engine's default voice.</summary>
 public sealed record SynthesisOptions
 {
-    /// <summary>Gets the speaker id of a multi-speaker model; null for a single-speaker model (or its default).</summary>
+    /// <summary>
+    /// Gets the speaker id of a multi-speaker model; null uses the engine's <see cref="TtsEngineOptions.DefaultSpeaker"/>
+    /// (none unless set, which suits a single-speaker model).
+    /// </summary>
     public int? Speaker { get; init; }
 
     /// <summary>Gets a voice prompt whose latents prefix generation, so the speech continues in that voice; null for none.</summary>

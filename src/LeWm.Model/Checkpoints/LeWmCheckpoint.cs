@@ -13,7 +13,8 @@ namespace LeWm.Model.Checkpoints;
 /// <summary>
 /// Saves and loads a LeWM model folder: <c>config.json</c> (the <see cref="LeWmConfig"/> fields plus
 /// <c>format_version</c>, <c>speakers</c> and <c>text_normalizer_version</c>) beside <c>model.safetensors</c>
-/// (float32, Hugging Face convention, readable by Python's <c>safetensors</c>).
+/// (float32 by default, or float16/bfloat16 with <see cref="CheckpointPrecision"/>; Hugging Face convention, readable by
+/// Python's <c>safetensors</c>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -45,27 +46,41 @@ public static class LeWmCheckpoint
 
     /// <summary>Writes <paramref name="network"/>'s weights and <paramref name="config"/> to a checkpoint folder.</summary>
     /// <param name="directory">The folder to write into; created when missing. Existing files of the same names are replaced.</param>
-    /// <param name="network">The network whose parameters are saved (as float32, on the CPU); it is not modified.</param>
+    /// <param name="network">The network whose parameters are saved (on the CPU, in <paramref name="precision"/>); it is not modified.</param>
     /// <param name="config">
     /// The configuration to store. Its architecture fields must equal <paramref name="network"/>'s; the loss weights,
     /// dropout and length limits may differ (for example when fine-tuning with other weights).
     /// </param>
     /// <param name="speakers">The speakers, each id unique and in [0, max(1, <c>n_speakers</c>)); empty for an anonymous single-speaker model.</param>
     /// <param name="textNormalizerVersion">The version of the text normaliser the model expects; <see cref="NoTextNormalizer"/> by default.</param>
+    /// <param name="precision">
+    /// The floating-point type of the stored weights: <see cref="CheckpointPrecision.Full"/> (float32, the default), or a 16-bit type
+    /// that halves the file for shipping. <c>config.json</c> is the same whichever is chosen.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="network"/>, <paramref name="config"/> or <paramref name="speakers"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="directory"/> or <paramref name="textNormalizerVersion"/> is null, empty or white space;
-    /// <paramref name="config"/> describes another architecture than <paramref name="network"/>; or a speaker is invalid.
+    /// <paramref name="config"/> describes another architecture than <paramref name="network"/>; a speaker is invalid; or
+    /// a weight is not finite in <paramref name="precision"/> (float16 holds magnitudes up to 65 504), named by its key.
     /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="precision"/> is not a defined value.</exception>
     /// <exception cref="ModelConfigurationException"><paramref name="config"/> holds an invalid value.</exception>
     public static void Save(
         string directory,
         LeWmNetwork network,
         LeWmConfig config,
         IReadOnlyList<SpeakerInfo> speakers,
-        string textNormalizerVersion = NoTextNormalizer)
+        string textNormalizerVersion = NoTextNormalizer,
+        CheckpointPrecision precision = CheckpointPrecision.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ScalarType storedType = precision switch
+        {
+            CheckpointPrecision.Full => ScalarType.Float32,
+            CheckpointPrecision.Half => ScalarType.Float16,
+            CheckpointPrecision.BFloat16 => ScalarType.BFloat16,
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Expected Full, Half or BFloat16."),
+        };
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(speakers);
@@ -91,9 +106,21 @@ public static class LeWmCheckpoint
             var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach ((string key, Tensor value) in network.state_dict())
             {
-                tensors[key] = value.is_floating_point()
-                    ? value.detach().to(ScalarType.Float32, CPU)
-                    : value.detach().cpu();
+                if (!value.is_floating_point())
+                {
+                    tensors[key] = value.detach().cpu();
+                    continue;
+                }
+
+                Tensor stored = value.detach().to(storedType, CPU);
+                if (storedType != ScalarType.Float32 && !stored.isfinite().all().item<bool>() && value.isfinite().all().item<bool>())
+                {
+                    throw new ArgumentException(
+                        $"Tensor '{key}' holds a value beyond the range of {precision} (largest magnitude {value.abs().max().item<float>():G6}); save it at Full precision.",
+                        nameof(precision));
+                }
+
+                tensors[key] = stored;
             }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using LeWm.Audio;
+using LeWm.Audio.Wav;
+using LeWm.Inference.Tests.Engine;
+using LeWm.Vocos;
+using LeWm.Voices.Hindi;
+
+namespace LeWm.Inference.Tests.Voices;
+
+public sealed class HindiVoiceTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "lewm-voice-tests", Guid.NewGuid().ToString("N"));
+
+    public HindiVoiceTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly SynthesisOptions s_short = new() { ExactLatentFrames = 6 };
+
+    [Fact]
+    public async Task UseDefaultVoice_QuickStart_WritesNonEmpty24kHzWav()
+    {
+        string path = Path.Combine(_root, "hello.wav");
+
+        await using var tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
+        var speech = await tts.SynthesizeAsync("नमस्ते, आप कैसे हैं?");
+        await speech.SaveWavAsync(path);
+
+        AudioClip clip = WavReader.Read(path);
+        Assert.Equal(24_000, clip.SampleRate);
+        Assert.True(clip.Length > 0);
+        Assert.Equal(speech.Samples.Length, clip.Length);
+        Assert.Contains(clip.Samples.ToArray(), s => s != 0);
+        Assert.IsType<GriffinLimVocoder>(tts.Vocoder);
+    }
+
+    [Fact]
+    public async Task UseDefaultVoice_RequestWithoutSpeaker_SpeaksAsSpeakerZero()
+    {
+        await using TtsEngine tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
+
+        SpeechResult unnamed = await tts.SynthesizeAsync("नमस्ते", s_short);
+        SpeechResult zero = await tts.SynthesizeAsync("नमस्ते", s_short with { Speaker = 0 });
+        SpeechResult one = await tts.SynthesizeAsync("नमस्ते", s_short with { Speaker = 1 });
+
+        // Same speaker: equal up to float reordering across threads; another speaker: clearly different.
+        float tolerance = 1e-4f * Math.Max(1f, zero.Samples.Max(Math.Abs));
+        Assert.Equal(zero.Samples.Length, unnamed.Samples.Length);
+        Assert.True(EngineFixture.MaxAbsDifference(zero.Samples, unnamed.Samples) <= tolerance);
+        Assert.True(EngineFixture.MaxAbsDifference(one.Samples, unnamed.Samples) > tolerance);
+    }
+
+    [Fact]
+    public async Task UseDefaultVoice_VocoderChosenBeforeOrAfter_IsKept()
+    {
+        await using TtsEngine before = TtsEngine.CreateBuilder().UseVocoder(EngineFixture.SmallVocos()).UseDefaultVoice().Build();
+        await using TtsEngine after = TtsEngine.CreateBuilder().UseDefaultVoice().UseVocoder(EngineFixture.SmallVocos()).Build();
+
+        Assert.IsType<VocosVocoder>(before.Vocoder);
+        Assert.IsType<VocosVocoder>(after.Vocoder);
+    }
+
+    [Fact]
+    public async Task Speakers_MatchTheEngineAndConfigJson_WithSpeakerZeroTheDefault()
+    {
+        IReadOnlyList<SpeakerDescriptor> speakers = HindiVoice.Speakers;
+        JsonArray table = JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!["speakers"]!.AsArray();
+
+        Assert.NotEmpty(speakers);
+        Assert.Equal(table.Select(s => new SpeakerDescriptor(s!["id"]!.GetValue<int>(), s["name"]!.GetValue<string>())), speakers);
+        Assert.Equal(0, HindiVoice.DefaultSpeaker);
+        Assert.Equal(new SpeakerDescriptor(0, "hi"), speakers[0]);
+        await using TtsEngine tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
+        Assert.Equal(speakers, tts.Model.Speakers);
+    }
+
+    [Fact]
+    public void DirectoryPath_IsVoicesHindiBesideTheApplication()
+    {
+        string folder = HindiVoice.DirectoryPath;
+
+        Assert.Equal(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "voices", "hindi")), folder);
+        Assert.True(File.Exists(Path.Combine(folder, "config.json")));
+        Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
+    }
+
+    [Fact]
+    public void Locate_EmptyFolder_ThrowsNamingBothFilesAndThePackage()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => HindiVoice.Locate([_root]));
+
+        string folder = Path.Combine(_root, "voices", "hindi");
+        Assert.Contains(Path.Combine(folder, "config.json"), e.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(folder, "model.safetensors"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("LeWm.Voices.Hindi", e.Message, StringComparison.Ordinal);
+        Assert.Contains("UseModel(dir)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(folder, "config.json"), e.FileName);
+    }
+
+    [Fact]
+    public void Locate_WeightsMissing_NamesOnlyTheWeights()
+    {
+        string folder = Path.Combine(_root, "voices", "hindi");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
+
+        var e = Assert.Throws<FileNotFoundException>(() => HindiVoice.Locate([_root]));
+
+        Assert.Contains("model.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("config.json'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Locate_SecondBaseHoldsTheVoice_ReturnsIt()
+    {
+        string complete = Path.Combine(_root, "app");
+        string folder = Path.Combine(complete, "voices", "hindi");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), [0]);
+
+        Assert.Equal(folder, HindiVoice.Locate([Path.Combine(_root, "empty"), complete]));
+    }
+
+    [Fact]
+    public void UseDefaultVoice_NullBuilder_Throws() =>
+        Assert.Throws<ArgumentNullException>(() => HindiVoiceBuilderExtensions.UseDefaultVoice(null!));
+}

@@ -29,6 +29,7 @@ internal static class CliApplication
             ReconstructCommand.Create(output),
             PredictCommand.Create(output),
             EvalCommand.Create(output),
+            ExportCommand.Create(output),
         };
         root.Options.Add(Verbose);
 

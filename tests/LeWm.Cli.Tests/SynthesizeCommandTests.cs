@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LeWm.Audio;
 using LeWm.Audio.Wav;
 
@@ -70,11 +71,70 @@ public sealed class SynthesizeCommandTests(TinyCheckpointFixture checkpoint) : I
     }
 
     [Fact]
-    public async Task Synthesize_WithoutModel_AsksForModelFolder()
+    public async Task Synthesize_WithoutModel_SpeaksWithTheDefaultVoiceAsSpeakerZero()
     {
-        CliRun run = await CliRun.RunAsync("synthesize", "--text", "Hello.", "-o", CliRun.TempPath(".wav"));
+        string output = CliRun.TempPath(".wav");
+        string zero = CliRun.TempPath(".wav");
+        string one = CliRun.TempPath(".wav");
+        string voice = Path.Combine(AppContext.BaseDirectory, "voices", "hindi");
 
-        run.AssertOneLineError("--model DIR");
+        CliRun run = await CliRun.RunAsync("synthesize", "--text", "नमस्ते, आप कैसे हैं?", "-o", output, "--json");
+        CliRun asZero = await CliRun.RunAsync("synthesize", "--model", voice, "--speaker", "0", "--text", "नमस्ते, आप कैसे हैं?", "-o", zero);
+        CliRun asOne = await CliRun.RunAsync("synthesize", "--model", voice, "--speaker", "1", "--text", "नमस्ते, आप कैसे हैं?", "-o", one);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(asZero.ExitCode == 0 && asOne.ExitCode == 0, asZero.Error + asOne.Error);
+        AudioClip clip = WavReader.Read(output);
+        Assert.Equal(24_000, clip.SampleRate);
+        Assert.True(clip.Length > 0);
+        Assert.Equal(LastJson(run).GetProperty("samples").GetInt32(), clip.Length);
+        AudioClip zeroClip = WavReader.Read(zero), oneClip = WavReader.Read(one);
+        Assert.Equal(zeroClip.Length, clip.Length);
+        Assert.True(oneClip.Length != clip.Length || Distance(clip, zeroClip) < Distance(clip, oneClip));
+    }
+
+    [Fact]
+    public async Task Synthesize_ListSpeakersWithoutModel_PrintsTheDefaultVoicesSpeakersByName()
+    {
+        string voice = Path.Combine(AppContext.BaseDirectory, "voices", "hindi");
+        JsonArray table = JsonNode.Parse(File.ReadAllText(Path.Combine(voice, "config.json")))!["speakers"]!.AsArray();
+
+        CliRun text = await CliRun.RunAsync("synthesize", "--list-speakers");
+        CliRun json = await CliRun.RunAsync("synthesize", "--list-speakers", "--json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        string[] lines = text.Output.TrimEnd().Split('\n');
+        Assert.Equal(table.Count, lines.Length);
+        Assert.Equal("0\thi\t(default)", lines[0]);
+        Assert.Equal(table.Select(s => $"{s!["id"]}\t{s["name"]}"), lines.Select(l => string.Join('\t', l.Split('\t').Take(2))));
+        Assert.True(json.ExitCode == 0, json.Error);
+        JsonElement last = LastJson(json);
+        Assert.Equal(0, last.GetProperty("default_speaker").GetInt32());
+        Assert.Equal(table.Select(s => s!["name"]!.GetValue<string>()), last.GetProperty("speakers").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Synthesize_ListSpeakersOfSingleSpeakerModel_SaysSo()
+    {
+        CliRun run = await CliRun.RunAsync("synthesize", "--model", checkpoint.Model, "--list-speakers", "--json");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(0, LastJson(run).GetProperty("speakers").GetArrayLength());
+        Assert.False(LastJson(run).TryGetProperty("default_speaker", out _));
+    }
+
+    [Fact]
+    public async Task Synthesize_WithoutOutput_ExitsTwo()
+    {
+        CliRun run = await CliRun.RunAsync("synthesize", "--text", "Hello.");
+
+        run.AssertOneLineError("--output");
+    }
+
+    private static double Distance(AudioClip a, AudioClip b)
+    {
+        float[] x = a.Samples.ToArray(), y = b.Samples.ToArray();
+        return x.Zip(y, (p, q) => Math.Abs((double)p - q)).Sum();
     }
 
     [Theory]

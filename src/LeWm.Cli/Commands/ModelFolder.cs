@@ -1,3 +1,5 @@
+using LeWm.Voices.Hindi;
+
 namespace LeWm.Cli.Commands;
 
 /// <summary>Resolves a command's <c>--model</c> argument to a checkpoint folder.</summary>
@@ -6,17 +8,11 @@ internal static class ModelFolder
     /// <summary>
     /// Returns the folder of <paramref name="model"/>, or the shipped default voice's when it is null.
     /// </summary>
-    /// <exception cref="UsageException">No model was given and no default voice is installed.</exception>
+    /// <exception cref="FileNotFoundException">No model was given and the default voice's files are missing.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static string Resolve(DirectoryInfo? model)
     {
-        if (model is null)
-        {
-            return DefaultVoice() ?? throw new UsageException(
-                "No default voice ships with this version of lewm yet; pass a checkpoint folder with --model DIR.");
-        }
-
-        return Require(model);
+        return model is null ? DefaultVoice() : Require(model);
     }
 
     /// <summary>Returns the full path of <paramref name="model"/>, which must be an existing folder.</summary>
@@ -32,9 +28,7 @@ internal static class ModelFolder
         return model.FullName;
     }
 
-    /// <summary>
-    /// The folder of the shipped default voice, or null while none ships (issue 7 adds it: return its folder here and
-    /// <c>lewm synthesize</c> works without <c>--model</c>).
-    /// </summary>
-    private static string? DefaultVoice() => null;
+    /// <summary>The folder of the shipped default voice (package LeWm.Voices.Hindi), copied next to <c>lewm</c>.</summary>
+    /// <exception cref="FileNotFoundException">The voice's files are missing; the message names them.</exception>
+    private static string DefaultVoice() => HindiVoice.DirectoryPath;
 }

@@ -2,12 +2,14 @@ using System.CommandLine;
 using LeWm.Audio;
 using LeWm.Audio.Wav;
 using LeWm.Inference;
+using LeWm.Voices.Hindi;
 
 namespace LeWm.Cli.Commands;
 
 /// <summary>
 /// <c>lewm synthesize [--model DIR] --text TEXT|--text-file PATH -o OUT.wav [--prompt REF.wav] [--vocoder DIR|griffin-lim] …</c>:
-/// text → speech through <see cref="ITtsEngine.SynthesizeAsync"/>.
+/// text → speech through <see cref="ITtsEngine.SynthesizeAsync"/>; without <c>--model</c>, the shipped Hindi voice
+/// (<c>UseDefaultVoice()</c>: speaker 0 unless <c>--speaker</c>). <c>--list-speakers</c> prints the speakers instead.
 /// </summary>
 internal static class SynthesizeCommand
 {
@@ -16,10 +18,11 @@ internal static class SynthesizeCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "A checkpoint folder (config.json + model.safetensors) or an ONNX export; the shipped default voice when left out." };
         var text = new Option<string>("--text") { Description = "The text to speak." };
         var textFile = new Option<FileInfo>("--text-file") { Description = "A UTF-8 file holding the text to speak (instead of --text)." };
-        var destination = new Option<FileInfo>("--output", "-o") { Description = "The .wav file to write (16-bit PCM unless --float).", Required = true };
+        var destination = new Option<FileInfo>("--output", "-o") { Description = "The .wav file to write (16-bit PCM unless --float); required unless --list-speakers." };
         var prompt = new Option<FileInfo>("--prompt") { Description = "A reference WAV (at least 0.5 s of speech) whose voice the speech continues in." };
         var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder (config.yaml + pytorch_model.bin or model.safetensors), or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
-        var speaker = new Option<int?>("--speaker") { Description = "The speaker id of a multi-speaker model." };
+        var speaker = new Option<int?>("--speaker") { Description = "The speaker id of a multi-speaker model (the default voice: 0 unless given; see --list-speakers)." };
+        var listSpeakers = new Option<bool>("--list-speakers") { Description = "Print the model's speakers (id and name) and exit; without --model, the default voice's." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV." };
         var sampleRate = new Option<int?>("--sample-rate") { Description = "Resample the output to 8000, 16000, 22050, 44100 or 48000 Hz (default 24000)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the sampling noise, for reproducible output with --temperature." };
@@ -28,18 +31,26 @@ internal static class SynthesizeCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
         var command = new Command("synthesize", "Turn text into speech.")
         {
-            model, text, textFile, destination, prompt, vocoder, speaker, asFloat, sampleRate, seed, temperature, speed, json,
+            model, text, textFile, destination, prompt, vocoder, speaker, listSpeakers, asFloat, sampleRate, seed, temperature, speed, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            FileInfo target = parse.GetRequiredValue(destination);
+            DirectoryInfo? modelArgument = parse.GetValue(model);
+            if (parse.GetValue(listSpeakers))
+            {
+                await using TtsEngine described = Configure(TtsEngine.CreateBuilder(), modelArgument).Build();
+                WriteSpeakers(output, described.Model.Speakers, modelArgument is null ? HindiVoice.DefaultSpeaker : null, parse.GetValue(json));
+                return ExitCodes.Success;
+            }
+
+            FileInfo target = parse.GetValue(destination)
+                ?? throw new UsageException("Option '--output' is required: the .wav file to write.");
             if (!target.Name.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UsageException($"The output '{target}' must be a .wav file.");
             }
 
             string input = TextInput.Read(parse.GetValue(text), parse.GetValue(textFile));
-            string modelFolder = ModelFolder.Resolve(parse.GetValue(model));
             WavSampleFormat format = parse.GetValue(asFloat) ? WavSampleFormat.IeeeFloat32 : WavSampleFormat.Pcm16;
             var options = new SynthesisOptions
             {
@@ -52,8 +63,7 @@ internal static class SynthesizeCommand
             };
             options.Validate();
 
-            await using TtsEngine engine = TtsEngine.CreateBuilder()
-                .UseModel(modelFolder)
+            await using TtsEngine engine = Configure(TtsEngine.CreateBuilder(), modelArgument)
                 .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder)))
                 .Build();
             if (parse.GetValue(prompt) is FileInfo reference)
@@ -83,5 +93,32 @@ internal static class SynthesizeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Uses <paramref name="model"/>, or the shipped default voice (with its default speaker) when it is null.</summary>
+    private static TtsEngineBuilder Configure(TtsEngineBuilder builder, DirectoryInfo? model) =>
+        model is null ? builder.UseDefaultVoice() : builder.UseModel(ModelFolder.Require(model));
+
+    private static void WriteSpeakers(TextWriter output, IReadOnlyList<SpeakerDescriptor> speakers, int? defaultSpeaker, bool json)
+    {
+        if (json)
+        {
+            IReadOnlyList<(string Key, object Value)[]> rows = [.. speakers.Select(s => new (string Key, object Value)[] { ("id", s.Id), ("name", s.Name) })];
+            output.WriteLine(defaultSpeaker is int id
+                ? JsonLine.Of(("speakers", rows), ("default_speaker", id))
+                : JsonLine.Of(("speakers", rows)));
+            return;
+        }
+
+        if (speakers.Count == 0)
+        {
+            output.WriteLine("The model names no speakers (a single-speaker model).");
+            return;
+        }
+
+        foreach (SpeakerDescriptor s in speakers)
+        {
+            output.WriteLine($"{s.Id}\t{s.Name}{(s.Id == defaultSpeaker ? "\t(default)" : string.Empty)}");
+        }
     }
 }

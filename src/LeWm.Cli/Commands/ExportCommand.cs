@@ -1,0 +1,54 @@
+using System.CommandLine;
+using LeWm.Model.Checkpoints;
+using LeWm.Model.Modules;
+
+namespace LeWm.Cli.Commands;
+
+/// <summary>
+/// <c>lewm export fp16 --model DIR -o DIR [--json]</c>: the same checkpoint with float16 weights (half the size), for
+/// shipping a finished model.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var command = new Command("export", "Write a model in another form.") { CreateHalf(output) };
+        return command;
+    }
+
+    private static Command CreateHalf(TextWriter output)
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "The checkpoint folder to convert (config.json + model.safetensors or pytorch_model.bin).", Required = true };
+        var destination = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write config.json and a float16 model.safetensors into (not the source folder).", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
+        var command = new Command("fp16", "Write a checkpoint's weights as float16 safetensors (half the size; loading converts them back to float32).") { model, destination, json };
+        command.SetAction(parse =>
+        {
+            string source = ModelFolder.Require(parse.GetRequiredValue(model));
+            DirectoryInfo target = parse.GetRequiredValue(destination);
+            if (File.Exists(target.FullName))
+            {
+                throw new UsageException($"The output '{target.FullName}' is a file; expected a folder.");
+            }
+
+            if (string.Equals(Path.TrimEndingDirectorySeparator(source), Path.TrimEndingDirectorySeparator(target.FullName), StringComparison.Ordinal))
+            {
+                throw new UsageException($"The output folder '{target.FullName}' is the source folder; write the float16 copy elsewhere.");
+            }
+
+            (LeWmNetwork network, LeWmCheckpointInfo info) = LeWmCheckpoint.Load(source);
+            using (network)
+            {
+                LeWmCheckpoint.Save(target.FullName, network, info.Config, info.Speakers, info.TextNormalizerVersion, CheckpointPrecision.Half);
+            }
+
+            long before = new FileInfo(info.WeightsPath).Length;
+            long after = new FileInfo(Path.Combine(target.FullName, LeWmCheckpoint.WeightsFileName)).Length;
+            output.WriteLine(parse.GetValue(json)
+                ? JsonLine.Of(("output", target.FullName), ("precision", "float16"), ("source_bytes", before), ("output_bytes", after))
+                : $"Wrote {target.FullName}: float16 weights, {after:N0} bytes (from {before:N0}).");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -32,11 +32,17 @@ internal static class BenchSynthesizeCommand
         var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder, or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of speech per request.", DefaultValueFactory = _ => 10.0 };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds of each measurement (after one warm-up).", DefaultValueFactory = _ => 3 };
+        var stepWeights = new Option<string>("--step-weights")
+        {
+            Description = "Weights of the fused CPU step: float32 (equal to TorchSharp's step) or bfloat16 (half the memory traffic).",
+            DefaultValueFactory = _ => "float32",
+        };
+        stepWeights.AcceptOnlyFromAmong("float32", "bfloat16");
         var noCacheSteps = new Option<int>("--no-cache-steps") { Description = "Prefix lengths timed for the no-cache baseline (the rest are interpolated).", DefaultValueFactory = _ => 12 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line." };
         var command = new Command("synthesize", "Time text → waveform end to end, the KV cache, batching and streaming.")
         {
-            model, vocoder, seconds, rounds, noCacheSteps, json,
+            model, vocoder, seconds, rounds, noCacheSteps, stepWeights, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +66,9 @@ internal static class BenchSynthesizeCommand
 
             string folder = ModelFolder.Require(parse.GetRequiredValue(model));
             bool quiet = parse.GetValue(json);
-            var speechModel = LeWmSpeechModel.Load(folder);
+            string weights = parse.GetRequiredValue(stepWeights);
+            var speechModel = LeWmSpeechModel.Load(
+                folder, new LeWmModelOptions { CpuStepWeights = weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full });
             await using TtsEngine engine = TtsEngine.CreateBuilder()
                 .UseSpeechModel(speechModel)
                 .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder)))
@@ -118,6 +126,7 @@ internal static class BenchSynthesizeCommand
             {
                 ("stage", "synthesize"),
                 ("vocoder", parse.GetRequiredValue(vocoder)),
+                ("step_weights", weights),
                 ("audio_seconds", producedSeconds),
                 ("latent_frames", frames),
                 ("median_ms", singleMs),

@@ -36,9 +36,19 @@ public sealed record LeWmModelOptions
 
     /// <summary>
     /// Gets the worker threads of the fused CPU step (its large matrix products are split across them); null uses
-    /// <see cref="Environment.ProcessorCount"/>. TorchSharp's own pool is set with <c>torch.set_num_threads</c>.
+    /// one per four logical processors, at least one. The step reads every predictor weight once, so it is bound by
+    /// memory bandwidth, and on small machines a second thread mostly contends with the decoder and vocoder that run
+    /// beside it when streaming or batching. TorchSharp's own pool is set with <c>torch.set_num_threads</c>.
     /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Gets the precision of the matrices of the fused CPU step: <see cref="ModelPrecision.Full"/> (float32, the default:
+    /// the step equals TorchSharp's to float32 rounding) or <see cref="ModelPrecision.BFloat16"/> (weights rounded to
+    /// bfloat16, arithmetic in float32: half the memory read per step, so a faster step where memory bandwidth is the
+    /// limit, with predictions that differ from float32 by about the weights' rounding, 2⁻⁹ relative).
+    /// </summary>
+    public ModelPrecision CpuStepWeights { get; init; } = ModelPrecision.Full;
 
     /// <summary>Checks the combination.</summary>
     /// <exception cref="ArgumentException">A half precision was asked for on the CPU.</exception>
@@ -48,6 +58,13 @@ public sealed record LeWmModelOptions
         {
             throw new ArgumentException(
                 $"Precision {Precision} needs a CUDA device; on the CPU the model runs in full (float32) precision.", nameof(Precision));
+        }
+
+        if (CpuStepWeights == ModelPrecision.Half)
+        {
+            throw new ArgumentException(
+                "The fused CPU step stores its weights as float32 or bfloat16 (widening bfloat16 is a shift; float16 needs conversion hardware .NET does not expose).",
+                nameof(CpuStepWeights));
         }
 
         if (Threads is < 1)

@@ -65,7 +65,8 @@ public sealed class LeWmSpeechModel : ISpeechModel
         Config = c;
         if (options.FusedCpuStep && _device.type == DeviceType.CPU && _dtype == ScalarType.Float32)
         {
-            _cpuStep = new CpuPredictorStep(network.Predictor, c, options.Threads ?? Environment.ProcessorCount);
+            _cpuStep = new CpuPredictorStep(
+                network.Predictor, c, options.Threads ?? Math.Max(1, Environment.ProcessorCount / 4), options.CpuStepWeights == ModelPrecision.BFloat16);
         }
 
         Info = new SpeechModelInfo(

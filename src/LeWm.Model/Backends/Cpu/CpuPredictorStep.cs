@@ -22,6 +22,7 @@ internal sealed class CpuPredictorStep
     private readonly int _ff;
     private readonly int _latent;
     private readonly int _threads;
+    private readonly bool _bfloat16;
     private readonly float _epsilon = (float)LeWmNetwork.LayerNormEpsilon;
     private readonly float[] _frequencies;
     private readonly float[] _start;
@@ -36,8 +37,13 @@ internal sealed class CpuPredictorStep
     /// <param name="predictor">The predictor.</param>
     /// <param name="config">Its configuration.</param>
     /// <param name="threads">Workers for the large matrix products (1 keeps everything on the calling thread).</param>
-    public CpuPredictorStep(JepaPredictor predictor, LeWmConfig config, int threads)
+    /// <param name="bfloat16Weights">
+    /// Whether the matrices of the layers are stored as bfloat16 (half the memory traffic per step; biases, norms and
+    /// all arithmetic stay float32).
+    /// </param>
+    public CpuPredictorStep(JepaPredictor predictor, LeWmConfig config, int threads, bool bfloat16Weights = false)
     {
+        _bfloat16 = bfloat16Weights;
         _d = config.DModel;
         _heads = config.Heads;
         _headDimension = _d / _heads;
@@ -46,26 +52,26 @@ internal sealed class CpuPredictorStep
         _threads = Math.Max(1, threads);
         Dictionary<string, float[]> w = ReadWeights(predictor);
         _start = w["start"];
-        _input = Dense.From(w, "input", _latent, _d);
+        _input = Dense.From(w, "input", _latent, _d, bfloat16: false);
         _layers = new Layer[config.PredictorLayers];
         for (int i = 0; i < _layers.Length; i++)
         {
             string p = $"layers.{i}.";
             _layers[i] = new Layer(
                 Norm.From(w, p + "norm1"),
-                Dense.From(w, p + "self_attn.qkv", _d, 3 * _d),
-                Dense.From(w, p + "self_attn.out", _d, _d),
+                Dense.From(w, p + "self_attn.qkv", _d, 3 * _d, _bfloat16),
+                Dense.From(w, p + "self_attn.out", _d, _d, _bfloat16),
                 Norm.From(w, p + "norm2"),
-                Dense.From(w, p + "cross_attn.q", _d, _d),
-                Dense.From(w, p + "cross_attn.out", _d, _d),
+                Dense.From(w, p + "cross_attn.q", _d, _d, _bfloat16),
+                Dense.From(w, p + "cross_attn.out", _d, _d, _bfloat16),
                 Norm.From(w, p + "norm3"),
-                Dense.From(w, p + "ff.fc1", _d, _ff),
-                Dense.From(w, p + "ff.fc2", _ff, _d));
+                Dense.From(w, p + "ff.fc1", _d, _ff, _bfloat16),
+                Dense.From(w, p + "ff.fc2", _ff, _d, _bfloat16));
         }
 
         _norm = Norm.From(w, "norm");
-        _output = Dense.From(w, "output", _d, _latent);
-        _stop = Dense.From(w, "stop", _d, 1);
+        _output = Dense.From(w, "output", _d, _latent, bfloat16: false);
+        _stop = Dense.From(w, "stop", _d, 1, bfloat16: false);
         _frequencies = new float[_d / 2];
         float exponent = (float)(-Math.Log(10000.0) / _d);
         for (int i = 0; i < _frequencies.Length; i++)
@@ -217,10 +223,10 @@ internal sealed class CpuPredictorStep
         return weights;
     }
 
-    private sealed record Dense(float[] Weight, float[] Bias, int In, int Out)
+    private sealed record Dense(DenseWeights Weight, float[] Bias, int In, int Out)
     {
-        public static Dense From(Dictionary<string, float[]> w, string name, int inFeatures, int outFeatures) =>
-            new(w[name + ".weight"], w[name + ".bias"], inFeatures, outFeatures);
+        public static Dense From(Dictionary<string, float[]> w, string name, int inFeatures, int outFeatures, bool bfloat16) =>
+            new(DenseWeights.From(w[name + ".weight"], bfloat16), w[name + ".bias"], inFeatures, outFeatures);
     }
 
     private sealed record Norm(float[] Gamma, float[] Beta)

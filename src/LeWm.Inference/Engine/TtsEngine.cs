@@ -239,7 +239,7 @@ public sealed partial class TtsEngine : ITtsEngine
         await _modelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            predicted = _model.Predict(new SpeechText(utf8, speaker ?? _options.DefaultSpeaker), latents, cancellationToken);
+            predicted = _model.Predict(new SpeechText(utf8, speaker ?? DefaultSpeaker), latents, cancellationToken);
         }
         finally
         {
@@ -290,7 +290,10 @@ public sealed partial class TtsEngine : ITtsEngine
     }
 
     /// <summary>The request's speaker, or the engine's default speaker when the request names none.</summary>
-    private int? SpeakerOf(SynthesisOptions options) => options.Speaker ?? _options.DefaultSpeaker;
+    private int? SpeakerOf(SynthesisOptions options) => options.Speaker ?? DefaultSpeaker;
+
+    /// <summary>The configured default speaker; speaker 0 of a multi-speaker model when none is configured.</summary>
+    private int? DefaultSpeaker => _options.DefaultSpeaker ?? (Model.Speakers.Count > 0 ? 0 : null);
 
     private string ValidateText(string text)
     {

@@ -5,7 +5,8 @@ public sealed record TtsEngineOptions
 {
     /// <summary>
     /// Gets the speaker used when a request leaves <see cref="SynthesisOptions.Speaker"/> (or <c>PredictAsync</c>'s
-    /// speaker) null; null (the default) passes no speaker, which suits a single-speaker model only.
+    /// speaker) null; null (the default) means speaker 0 of a multi-speaker model and no speaker for a single-speaker
+    /// one.
     /// </summary>
     /// <remarks>
     /// Must be zero or more; <see cref="TtsEngineBuilder.Build"/> also checks it against the model's speakers.

@@ -21,6 +21,20 @@ public sealed class DefaultSpeakerTests
     }
 
     [Fact]
+    public async Task SynthesizeAsync_MultiSpeakerModelAndNoDefaultConfigured_SpeaksAsSpeakerZero()
+    {
+        await using TtsEngine engine = EngineFixture.Engine(speakers: 3);
+
+        SpeechResult unnamed = await engine.SynthesizeAsync("Namaste.", s_short);
+        SpeechResult zero = await engine.SynthesizeAsync("Namaste.", s_short with { Speaker = 0 });
+        SpeechResult one = await engine.SynthesizeAsync("Namaste.", s_short with { Speaker = 1 });
+
+        float tolerance = 1e-4f * Math.Max(1f, zero.Samples.Max(Math.Abs));
+        Assert.True(EngineFixture.MaxAbsDifference(zero.Samples, unnamed.Samples) <= tolerance);
+        Assert.True(EngineFixture.MaxAbsDifference(one.Samples, unnamed.Samples) > tolerance);
+    }
+
+    [Fact]
     public async Task WithDefaultSpeaker_AppliesToStreamingToo()
     {
         await using TtsEngine engine = TtsEngine.CreateBuilder()

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using LeWm.Audio;
 using LeWm.Cli.Commands;
 
@@ -47,9 +48,23 @@ internal static class CliApplication
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+
+        // SIGTERM (a service manager, `kill`, a container stopping) cancels like Ctrl+C, so long work such as training
+        // saves its state and exits cleanly instead of being cut off.
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
         try
         {
-            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
+            var configuration = new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = output,
+                Error = error,
+                ProcessTerminationTimeout = null,
+            };
             return await parse.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsBadInput(e))

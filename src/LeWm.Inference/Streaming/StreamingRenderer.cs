@@ -53,18 +53,27 @@ internal sealed class StreamingRenderer
 
     private async Task<float[]> RenderAsync(bool finished, CancellationToken cancellationToken)
     {
-        // Mel frames for latents [done, done + chunk) are final once `chunk + context` latents lie beyond `done`.
-        while (_melLatentsDone < _latents.Count
-               && (finished || _latents.Count >= _melLatentsDone + _chunkLatents + _decoderContext))
+        // Mel frames for latents [done, done + k·chunk) are final once `context` more latents lie beyond them. They are
+        // decoded only when the vocoder's next window needs them, all in one decoder window: the first audio then
+        // costs one decoder call instead of two, and later windows carry less overlap.
+        if (finished)
         {
-            int count = Math.Min(_chunkLatents, _latents.Count - _melLatentsDone);
-            if (!finished && count < _chunkLatents)
+            if (_melLatentsDone < _latents.Count)
             {
-                break;
+                await DecodeAsync(_melLatentsDone, _latents.Count - _melLatentsDone, cancellationToken).ConfigureAwait(false);
+                _melLatentsDone = _latents.Count;
             }
-
-            await DecodeAsync(_melLatentsDone, count, cancellationToken).ConfigureAwait(false);
-            _melLatentsDone += count;
+        }
+        else
+        {
+            int chunks = (_latents.Count - _decoderContext - _melLatentsDone) / _chunkLatents;
+            int framesNeeded = _samplesFramesDone + (_chunkLatents * _downsample) + _vocoderContext;
+            int latentsNeeded = (framesNeeded + _downsample - 1) / _downsample;
+            if (chunks > 0 && _melLatentsDone + (chunks * _chunkLatents) >= latentsNeeded)
+            {
+                await DecodeAsync(_melLatentsDone, chunks * _chunkLatents, cancellationToken).ConfigureAwait(false);
+                _melLatentsDone += chunks * _chunkLatents;
+            }
         }
 
         bool melFinished = finished && _melLatentsDone == _latents.Count;

@@ -10,6 +10,9 @@ internal sealed class CpuPredictorState
 {
     private const int InitialCapacity = 64;
 
+    /// <summary>The most frames allocated up front (about 11 s at downsample 4); longer sequences grow by doubling.</summary>
+    private const int MaxInitialCapacity = 256;
+
     private readonly int _heads;
     private readonly int _headDimension;
     private float[][] _selfKeys;
@@ -35,7 +38,7 @@ internal sealed class CpuPredictorState
             CrossValues[i] = TransposeHeads(crossValues[i], textLength);
         }
 
-        Capacity = Math.Max(InitialCapacity, capacityHint);
+        Capacity = Math.Clamp(capacityHint, InitialCapacity, MaxInitialCapacity);
         _selfKeys = NewStore(layers);
         _selfValues = NewStore(layers);
     }

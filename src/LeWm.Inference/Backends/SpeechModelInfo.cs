@@ -28,11 +28,21 @@ public sealed record SpeechModelInfo(
     /// <summary>Gets the most latent frames one run generates for a text of <paramref name="textBytes"/> UTF-8 bytes.</summary>
     /// <param name="textBytes">The text's UTF-8 byte count.</param>
     /// <returns>min(ceil(slope · bytes) + intercept, ceil(max mel frames / downsample)).</returns>
-    public int LengthCap(int textBytes)
+    public int LengthCap(int textBytes) => LengthCap(textBytes, LatentsPerTextByte, MinLatentCap, MaxMelFrames, Downsample);
+
+    /// <summary>The length cap rule, shared by every backend and by the model configuration that defines its terms.</summary>
+    /// <param name="textBytes">The text's UTF-8 byte count.</param>
+    /// <param name="latentsPerTextByte">The slope: latent frames allowed per text byte.</param>
+    /// <param name="minLatentCap">The intercept, in latent frames.</param>
+    /// <param name="maxMelFrames">The most mel frames one run generates.</param>
+    /// <param name="downsample">Mel frames per latent frame.</param>
+    /// <returns>min(ceil(slope · bytes) + intercept, ceil(max mel frames / downsample)).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="textBytes"/> is negative.</exception>
+    public static int LengthCap(int textBytes, double latentsPerTextByte, int minLatentCap, int maxMelFrames, int downsample)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(textBytes);
-        long cap = (long)Math.Ceiling(LatentsPerTextByte * textBytes) + MinLatentCap;
-        long limit = (MaxMelFrames + Downsample - 1) / Downsample;
+        long cap = (long)Math.Ceiling(latentsPerTextByte * textBytes) + minLatentCap;
+        long limit = (maxMelFrames + downsample - 1) / downsample;
         return (int)Math.Min(cap, limit);
     }
 }

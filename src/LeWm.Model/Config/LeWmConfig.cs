@@ -336,13 +336,8 @@ public sealed record LeWmConfig
     /// <param name="textBytes">The text's UTF-8 byte count, without bos and eos.</param>
     /// <returns>min(ceil(cap_latents_per_byte · bytes) + cap_min_latents, ceil(max_frames / downsample)).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="textBytes"/> is negative.</exception>
-    public int LengthCap(int textBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(textBytes);
-        long cap = (long)Math.Ceiling(CapLatentsPerByte * textBytes) + CapMinLatents;
-        long limit = (MaxFrames + Downsample - 1) / Downsample;
-        return (int)Math.Min(cap, limit);
-    }
+    public int LengthCap(int textBytes) =>
+        LeWm.Inference.SpeechModelInfo.LengthCap(textBytes, CapLatentsPerByte, CapMinLatents, MaxFrames, Downsample);
 
     /// <inheritdoc/>
     public bool Equals(LeWmConfig? other) =>

@@ -157,22 +157,27 @@ public sealed class GriffinLim
             Array.Fill(phaseRe, 1f);
         }
 
-        float[]? previousRe = null;
-        float[]? previousIm = null;
+        // Three spectrogram buffers serve every iteration: the estimate to invert, and the rebuilt spectra of this
+        // and the previous iteration (for the momentum term), swapped instead of reallocated.
+        var estimate = new ComplexSpectrogram(new float[magnitude.Length], new float[magnitude.Length], bins, frames);
+        var rebuilt = new ComplexSpectrogram(new float[magnitude.Length], new float[magnitude.Length], bins, frames);
+        ComplexSpectrogram? previous = null;
         float alpha = (float)(Options.Momentum / (1 + Options.Momentum));
         for (int iteration = 0; iteration < count; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            float[] signal = _stft.Inverse(Combine(magnitude, phaseRe, phaseIm, bins, frames), IstftPadding.Center, length);
-            ComplexSpectrogram rebuilt = Rebuild(signal, frames);
+            Combine(magnitude, phaseRe, phaseIm, estimate);
+            float[] signal = _stft.Inverse(estimate, IstftPadding.Center, length);
+            Rebuild(signal, rebuilt);
+            float[] rebuiltRe = rebuilt.Real, rebuiltIm = rebuilt.Imaginary;
             for (int i = 0; i < phaseRe.Length; i++)
             {
-                float re = rebuilt.Real[i];
-                float im = rebuilt.Imaginary[i];
-                if (previousRe is not null)
+                float re = rebuiltRe[i];
+                float im = rebuiltIm[i];
+                if (previous is not null)
                 {
-                    re -= alpha * previousRe[i];
-                    im -= alpha * previousIm![i];
+                    re -= alpha * previous.Real[i];
+                    im -= alpha * previous.Imaginary[i];
                 }
 
                 float norm = MathF.Sqrt((re * re) + (im * im)) + 1e-16f;
@@ -180,12 +185,14 @@ public sealed class GriffinLim
                 phaseIm[i] = im / norm;
             }
 
-            previousRe = rebuilt.Real;
-            previousIm = rebuilt.Imaginary;
+            ComplexSpectrogram spare = previous ?? new ComplexSpectrogram(new float[magnitude.Length], new float[magnitude.Length], bins, frames);
+            previous = rebuilt;
+            rebuilt = spare;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return _stft.Inverse(Combine(magnitude, phaseRe, phaseIm, bins, frames), IstftPadding.Center, length);
+        Combine(magnitude, phaseRe, phaseIm, estimate);
+        return _stft.Inverse(estimate, IstftPadding.Center, length);
     }
 
     /// <summary>
@@ -210,6 +217,28 @@ public sealed class GriffinLim
         }
 
         return Math.Sqrt(error) / Math.Max(Math.Sqrt(norm), 1e-30);
+    }
+
+    /// <summary>The STFT of <paramref name="signal"/> fitted to <paramref name="destination"/>'s frame count, written into it.</summary>
+    private void Rebuild(float[] signal, ComplexSpectrogram destination)
+    {
+        int frames = destination.Frames;
+        int needed = _stft.Options.HopLength * (frames - 1);
+        float[] padded = signal.Length == needed ? signal : ResizeTo(signal, needed);
+        if (padded.Length < _stft.MinimumSamples)
+        {
+            padded = ResizeTo(padded, _stft.MinimumSamples);
+        }
+
+        if (_stft.FrameCount(padded.Length) == frames)
+        {
+            _stft.Forward(padded, destination);
+            return;
+        }
+
+        ComplexSpectrogram cropped = Crop(_stft.Forward(padded), frames);
+        cropped.Real.CopyTo(destination.Real, 0);
+        cropped.Imaginary.CopyTo(destination.Imaginary, 0);
     }
 
     private ComplexSpectrogram Rebuild(float[] signal, int frames)
@@ -248,17 +277,11 @@ public sealed class GriffinLim
         return new ComplexSpectrogram(re, im, bins, frames);
     }
 
-    private static ComplexSpectrogram Combine(float[] magnitude, float[] phaseRe, float[] phaseIm, int bins, int frames)
+    /// <summary>destination = magnitude · phase, element by element.</summary>
+    private static void Combine(float[] magnitude, float[] phaseRe, float[] phaseIm, ComplexSpectrogram destination)
     {
-        var re = new float[magnitude.Length];
-        var im = new float[magnitude.Length];
-        for (int i = 0; i < re.Length; i++)
-        {
-            re[i] = magnitude[i] * phaseRe[i];
-            im[i] = magnitude[i] * phaseIm[i];
-        }
-
-        return new ComplexSpectrogram(re, im, bins, frames);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(magnitude, phaseRe, destination.Real);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(magnitude, phaseIm, destination.Imaginary);
     }
 
     private sealed class InverseMelScratch(int bands, int bins)

@@ -71,11 +71,34 @@ public sealed class StftProcessor
     /// <exception cref="AudioFormatException">The signal is too short for one frame, or holds NaN or infinity.</exception>
     public ComplexSpectrogram Forward(ReadOnlyMemory<float> samples)
     {
+        int frames = FrameCount(samples.Length);
+        var destination = new ComplexSpectrogram(new float[Bins * frames], new float[Bins * frames], Bins, frames);
+        Forward(samples, destination);
+        return destination;
+    }
+
+    /// <summary>
+    /// Computes the one-sided complex STFT of <paramref name="samples"/> into <paramref name="destination"/>, whose
+    /// arrays are overwritten (iterative algorithms such as Griffin-Lim reuse one spectrogram instead of allocating).
+    /// </summary>
+    /// <param name="samples">The signal.</param>
+    /// <param name="destination">A <c>[FftSize/2 + 1, frames]</c> spectrogram with exactly as many frames as the signal gives.</param>
+    /// <exception cref="AudioFormatException">The signal is too short for one frame, or holds NaN or infinity.</exception>
+    /// <exception cref="ArgumentException">The destination has another shape.</exception>
+    public void Forward(ReadOnlyMemory<float> samples, ComplexSpectrogram destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
         SampleGuard.ThrowIfNotFinite(samples.Span);
         int frames = FrameCount(samples.Length);
         int bins = Bins;
-        var real = new float[bins * frames];
-        var imaginary = new float[bins * frames];
+        if (destination.Bins != bins || destination.Frames != frames)
+        {
+            throw new ArgumentException(
+                $"The destination is {destination.Bins} × {destination.Frames}; this signal's STFT is {bins} × {frames}.", nameof(destination));
+        }
+
+        float[] real = destination.Real;
+        float[] imaginary = destination.Imaginary;
         int padding = Options.Center ? Options.FftSize / 2 : 0;
         ForEachFrameRange(frames, (first, end, transform) =>
         {
@@ -90,7 +113,6 @@ public sealed class StftProcessor
                 }
             }
         });
-        return new ComplexSpectrogram(real, imaginary, bins, frames);
     }
 
     /// <summary>

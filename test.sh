@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of LeWm.Sdk. Installs the system packages the tests need when they are missing
 # (Debian/Ubuntu: espeak-ng for speech corpora; python3-torch, whose system libtorch the TorchSharp loading
-# tests must not pick up), then runs `dotnet test` on the whole solution in Release.
+# tests must not pick up; python3-onnx, whose checker the ONNX export tests run on every exported graph), then runs `dotnet test` on the whole solution in Release.
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Mel").
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ cd "$(dirname "$0")"
 missing=()
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 dpkg -s python3-torch >/dev/null 2>&1 || missing+=(python3-torch)
+dpkg -s python3-onnx >/dev/null 2>&1 || missing+=(python3-onnx)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}"
   sudo=""

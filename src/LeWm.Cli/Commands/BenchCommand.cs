@@ -48,7 +48,7 @@ internal static class BenchCommand
 
     private static Command CreateVocoder(TextWriter output)
     {
-        var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder, or 'griffin-lim'.", Required = true };
+        var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, Required = true };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of audio per run.", DefaultValueFactory = _ => 10.0 };
         var iterations = new Option<int>("--iterations") { Description = "Timed runs (after warm-up).", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line." };

@@ -29,7 +29,7 @@ internal static class BenchSynthesizeCommand
     public static Command Create(TextWriter output)
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "A checkpoint folder (config.json + model.safetensors).", Required = true };
-        var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder, or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
+        var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of speech per request.", DefaultValueFactory = _ => 10.0 };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds of each measurement (after one warm-up).", DefaultValueFactory = _ => 3 };
         var stepWeights = new Option<string>("--step-weights")

@@ -17,7 +17,7 @@ internal static class EvalCommand
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "A checkpoint folder (config.json + model.safetensors).", Required = true };
         var data = new Option<DirectoryInfo>("--data") { Description = "A preprocessed corpus folder (holding manifest.jsonl); its held-out (validation) items are evaluated.", Required = true };
-        var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder, or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
+        var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var limit = new Option<int>("--limit") { Description = "The most held-out items to evaluate.", DefaultValueFactory = _ => 20 };
         var all = new Option<bool>("--all") { Description = "Evaluate every item of the corpus (a held-out corpus preprocessed on its own) instead of its validation split." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (means and per-item rows) as the last line." };

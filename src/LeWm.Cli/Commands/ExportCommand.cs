@@ -1,18 +1,21 @@
 using System.CommandLine;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Modules;
+using LeWm.Onnx;
+using LeWm.Onnx.Export;
 
 namespace LeWm.Cli.Commands;
 
 /// <summary>
 /// <c>lewm export fp16 --model DIR -o DIR [--json]</c>: the same checkpoint with float16 weights (half the size), for
-/// shipping a finished model.
+/// shipping a finished model. <c>lewm export onnx --vocoder DIR -o DIR [--json]</c>: a Vocos folder as ONNX
+/// (<c>vocoder.onnx</c> + <c>config.json</c>), which every <c>--vocoder</c> option accepts.
 /// </summary>
 internal static class ExportCommand
 {
     public static Command Create(TextWriter output)
     {
-        var command = new Command("export", "Write a model in another form.") { CreateHalf(output) };
+        var command = new Command("export", "Write a model in another form.") { CreateHalf(output), CreateOnnx(output) };
         return command;
     }
 
@@ -47,6 +50,47 @@ internal static class ExportCommand
             output.WriteLine(parse.GetValue(json)
                 ? JsonLine.Of(("output", target.FullName), ("precision", "float16"), ("source_bytes", before), ("output_bytes", after))
                 : $"Wrote {target.FullName}: float16 weights, {after:N0} bytes (from {before:N0}).");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateOnnx(TextWriter output)
+    {
+        var vocoder = new Option<DirectoryInfo>("--vocoder") { Description = "The Vocos folder to export (config.yaml + pytorch_model.bin or model.safetensors).", Required = true };
+        var destination = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write vocoder.onnx and config.json into (not the source folder).", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
+        var command = new Command("onnx", "Export a Vocos vocoder to ONNX (opset 17): the graph up to the complex spectrum + config.json; run it with --vocoder OUTPUT on ONNX Runtime.") { vocoder, destination, json };
+        command.SetAction(parse =>
+        {
+            DirectoryInfo source = parse.GetRequiredValue(vocoder);
+            DirectoryInfo target = parse.GetRequiredValue(destination);
+            if (!source.Exists)
+            {
+                throw new DirectoryNotFoundException($"The Vocos folder '{source.FullName}' does not exist.");
+            }
+
+            if (OnnxVocoder.IsOnnxFolder(source.FullName))
+            {
+                throw new UsageException($"'{source.FullName}' is already an ONNX export; pass the Vocos folder (config.yaml + weights).");
+            }
+
+            if (File.Exists(target.FullName))
+            {
+                throw new UsageException($"The output '{target.FullName}' is a file; expected a folder.");
+            }
+
+            if (string.Equals(Path.TrimEndingDirectorySeparator(source.FullName), Path.TrimEndingDirectorySeparator(target.FullName), StringComparison.Ordinal))
+            {
+                throw new UsageException($"The output folder '{target.FullName}' is the source folder; write the ONNX export elsewhere.");
+            }
+
+            OnnxVocoderConfig config = VocosOnnxExporter.Export(source.FullName, target.FullName);
+            string graph = Path.Combine(target.FullName, config.Graph);
+            long bytes = new FileInfo(graph).Length;
+            output.WriteLine(parse.GetValue(json)
+                ? JsonLine.Of(("output", target.FullName), ("graph", graph), ("opset", config.Opset), ("graph_bytes", bytes))
+                : $"Wrote {target.FullName}: {config.Graph} ({bytes:N0} bytes, opset {config.Opset}) and {OnnxVocoderConfig.FileName}.");
             return ExitCodes.Success;
         });
         return command;

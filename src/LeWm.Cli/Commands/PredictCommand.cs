@@ -20,7 +20,7 @@ internal static class PredictCommand
         var textFile = new Option<FileInfo>("--text-file") { Description = "A UTF-8 file holding what the input says (instead of --text)." };
         var speaker = new Option<int?>("--speaker") { Description = "The speaker id of a multi-speaker model." };
         var destination = new Option<FileInfo>("--output", "-o") { Description = "A .npy (float32 mel [100, T]) or .wav (vocoded audio) file.", Required = true };
-        var vocoder = new Option<string>("--vocoder") { Description = "For .wav output: a Vocos folder, or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
+        var vocoder = new Option<string>("--vocoder") { Description = "For .wav output: " + VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
         var command = new Command("predict", "Teacher-forced prediction: the true latents of the input into the predictor, then the mel decoder.")

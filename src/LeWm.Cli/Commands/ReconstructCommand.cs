@@ -13,7 +13,7 @@ internal static class ReconstructCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "A checkpoint folder (config.json + model.safetensors).", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "A WAV file (any format, rate and channels) or a log-mel .npy [100, T].", Required = true };
         var destination = new Option<FileInfo>("--output", "-o") { Description = "A .npy (float32 mel [100, T]) or .wav (vocoded audio) file.", Required = true };
-        var vocoder = new Option<string>("--vocoder") { Description = "For .wav output: a Vocos folder, or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
+        var vocoder = new Option<string>("--vocoder") { Description = "For .wav output: " + VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
         var command = new Command("reconstruct", "Run audio through the autoencoder (encoder mean → mel decoder): the model's reconstruction quality.")

@@ -20,7 +20,7 @@ internal static class SynthesizeCommand
         var textFile = new Option<FileInfo>("--text-file") { Description = "A UTF-8 file holding the text to speak (instead of --text)." };
         var destination = new Option<FileInfo>("--output", "-o") { Description = "The .wav file to write (16-bit PCM unless --float); required unless --list-speakers." };
         var prompt = new Option<FileInfo>("--prompt") { Description = "A reference WAV (at least 0.5 s of speech) whose voice the speech continues in." };
-        var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder (config.yaml + pytorch_model.bin or model.safetensors), or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
+        var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var speaker = new Option<int?>("--speaker") { Description = "The speaker id of a multi-speaker model (the default voice: 0 unless given; see --list-speakers)." };
         var listSpeakers = new Option<bool>("--list-speakers") { Description = "Print the model's speakers (id and name) and exit; without --model, the default voice's." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV." };

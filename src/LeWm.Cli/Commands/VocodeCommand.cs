@@ -11,7 +11,7 @@ internal static class VocodeCommand
 {
     public static Command Create(TextWriter output)
     {
-        var vocoder = new Option<string>("--vocoder") { Description = "A Vocos folder (config.yaml + pytorch_model.bin or model.safetensors), or 'griffin-lim'.", DefaultValueFactory = _ => VocoderFactory.GriffinLim };
+        var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var mel = new Option<FileInfo>("--mel") { Description = "A log-mel .npy, float32 [bands, T] or [1, bands, T].", Required = true };
         var destination = new Option<FileInfo>("--output", "-o") { Description = "A .wav (16-bit PCM unless --float) or .npy (float32 [samples]) file.", Required = true };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV." };

@@ -1,18 +1,32 @@
 using LeWm.Inference;
+using LeWm.Onnx;
 using LeWm.Vocos;
 
 namespace LeWm.Cli.Commands;
 
-/// <summary>Turns a <c>--vocoder</c> argument (a Vocos folder or <c>griffin-lim</c>) into a vocoder.</summary>
+/// <summary>
+/// Turns a <c>--vocoder</c> argument into a vocoder: <c>griffin-lim</c>, an exported ONNX vocoder folder
+/// (<c>config.json</c> + <c>vocoder.onnx</c>, run on ONNX Runtime), or a Vocos folder (<c>config.yaml</c> + weights,
+/// run on TorchSharp).
+/// </summary>
 internal static class VocoderFactory
 {
     public const string GriffinLim = "griffin-lim";
 
+    /// <summary>The help text of every <c>--vocoder</c> option.</summary>
+    public const string Description =
+        "A Vocos folder (config.yaml + pytorch_model.bin or model.safetensors), its ONNX export (lewm export onnx --vocoder), or 'griffin-lim'.";
+
     public static IVocoder Create(string argument)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(argument);
-        return string.Equals(argument, GriffinLim, StringComparison.OrdinalIgnoreCase)
-            ? new GriffinLimVocoder()
+        if (string.Equals(argument, GriffinLim, StringComparison.OrdinalIgnoreCase))
+        {
+            return new GriffinLimVocoder();
+        }
+
+        return Directory.Exists(argument) && OnnxVocoder.IsOnnxFolder(argument)
+            ? OnnxVocoder.Load(argument)
             : VocosVocoder.Load(argument);
     }
 }

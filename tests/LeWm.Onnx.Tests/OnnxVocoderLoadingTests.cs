@@ -3,11 +3,12 @@ using LeWm.Audio;
 using LeWm.Audio.Mel;
 using LeWm.Inference;
 using LeWm.Onnx.Export;
+using Xunit.Abstractions;
 
 namespace LeWm.Onnx.Tests;
 
 /// <summary>Bad folders, bad graphs, bad input and unavailable execution providers: each a typed exception.</summary>
-public sealed class OnnxVocoderLoadingTests
+public sealed class OnnxVocoderLoadingTests(ITestOutputHelper output)
 {
     private static string ExportedFixture()
     {
@@ -85,6 +86,7 @@ public sealed class OnnxVocoderLoadingTests
 
         ExecutionProviderException e = Assert.Throws<ExecutionProviderException>(
             () => OnnxVocoder.Load(folder, new OnnxOptions { Device = ComputeDevice.Cuda(0) }));
+        output.WriteLine(e.Message);
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", e.Message, StringComparison.Ordinal);
     }
 

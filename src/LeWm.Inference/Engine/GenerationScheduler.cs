@@ -12,7 +12,7 @@ namespace LeWm.Inference;
 internal sealed partial class GenerationScheduler : IAsyncDisposable
 {
     private readonly ISpeechModel _model;
-    private readonly SemaphoreSlim _modelGate;
+    private readonly ModelGate _modelGate;
     private readonly TtsEngineOptions _options;
     private readonly TtsTelemetry _telemetry;
     private readonly ILogger _logger;
@@ -20,7 +20,7 @@ internal sealed partial class GenerationScheduler : IAsyncDisposable
     private readonly Task _worker;
     private int _queued;
 
-    public GenerationScheduler(ISpeechModel model, SemaphoreSlim modelGate, TtsEngineOptions options, TtsTelemetry telemetry, ILogger logger)
+    public GenerationScheduler(ISpeechModel model, ModelGate modelGate, TtsEngineOptions options, TtsTelemetry telemetry, ILogger logger)
     {
         _model = model;
         _modelGate = modelGate;
@@ -137,8 +137,7 @@ internal sealed partial class GenerationScheduler : IAsyncDisposable
         var live = new List<(GenerationRequest Request, ISpeechSequence Sequence, int Generated)>(batch.Count);
         try
         {
-            await _modelGate.WaitAsync().ConfigureAwait(false);
-            try
+            using (await _modelGate.EnterAsync().ConfigureAwait(false))
             {
                 foreach (GenerationRequest request in batch)
                 {
@@ -151,10 +150,6 @@ internal sealed partial class GenerationScheduler : IAsyncDisposable
                         request.Fail(e);
                     }
                 }
-            }
-            finally
-            {
-                _modelGate.Release();
             }
 
             int l = _model.Info.LatentSize;
@@ -181,14 +176,9 @@ internal sealed partial class GenerationScheduler : IAsyncDisposable
                 sequences.Clear();
                 sequences.AddRange(live.Select(x => x.Sequence));
                 int b = live.Count;
-                await _modelGate.WaitAsync().ConfigureAwait(false);
-                try
+                using (await _modelGate.EnterAsync().ConfigureAwait(false))
                 {
                     _model.Advance(sequences, inputs.AsSpan(0, b * l), next.AsSpan(0, b * l), stop.AsSpan(0, b));
-                }
-                finally
-                {
-                    _modelGate.Release();
                 }
 
                 int kept = 0;

@@ -18,7 +18,7 @@ public sealed partial class TtsEngine : ITtsEngine
     private readonly IVocoder _vocoder;
     private readonly TtsEngineOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _modelGate = new(1, 1);
+    private readonly ModelGate _modelGate = new();
     private readonly GenerationScheduler _scheduler;
     private readonly TtsTelemetry _telemetry;
     private readonly MelSpectrogram _mel = new();
@@ -236,14 +236,9 @@ public sealed partial class TtsEngine : ITtsEngine
         LogMel mel = _mel.Compute(clip.ResampleTo(Model.SampleRate));
         LatentFrames latents = (await EncodeAsync(mel, nameof(clip), cancellationToken).ConfigureAwait(false))[0];
         LatentFrames predicted;
-        await _modelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await _modelGate.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             predicted = _model.Predict(new SpeechText(utf8, speaker ?? DefaultSpeaker), latents, cancellationToken);
-        }
-        finally
-        {
-            _modelGate.Release();
         }
 
         TimeSpan model = Stopwatch.GetElapsedTime(started);
@@ -380,14 +375,9 @@ public sealed partial class TtsEngine : ITtsEngine
     {
         long began = Stopwatch.GetTimestamp();
         LogMel mel;
-        await _modelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await _modelGate.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             mel = _model.DecodeLatents([latents], cancellationToken)[0];
-        }
-        finally
-        {
-            _modelGate.Release();
         }
 
         TimeSpan decoder = Stopwatch.GetElapsedTime(began);
@@ -404,14 +394,9 @@ public sealed partial class TtsEngine : ITtsEngine
                 $"The audio is {mel.Frames} mel frames ({mel.Frames * Model.HopLength / (double)Model.SampleRate:0.#} s); the model encodes at most {Model.MaxMelFrames}.", parameter);
         }
 
-        await _modelGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using (await _modelGate.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             return _model.EncodeAudio([mel], cancellationToken);
-        }
-        finally
-        {
-            _modelGate.Release();
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LeWm.Audio;
 using LeWm.Audio.Dsp;
 using LeWm.Audio.Mel;
 using LeWm.Checkpoints;
@@ -276,21 +275,8 @@ public sealed class VocosVocoder : IVocoder
     private static double MaxAbsoluteDifference(float[] a, float[] b) =>
         a.Length != b.Length ? double.PositiveInfinity : a.Zip(b, (x, y) => Math.Abs((double)x - y)).DefaultIfEmpty(0).Max();
 
-    private static Device ToTorchDevice(ComputeDevice device)
-    {
-        if (device.Kind == ComputeDeviceKind.Cpu)
-        {
-            return torch.CPU;
-        }
-
-        if (!torch.cuda.is_available())
-        {
-            throw new LeWmException(
-                $"CUDA device {device.Index} was requested, but TorchSharp has no CUDA runtime here: reference a TorchSharp CUDA package (e.g. TorchSharp-cuda-linux) instead of TorchSharp-cpu, on a machine with an NVIDIA GPU, or use the ONNX Runtime backend (LeWm.Onnx).");
-        }
-
-        return new Device(DeviceType.CUDA, device.Index);
-    }
+    private static Device ToTorchDevice(ComputeDevice device) =>
+        device.Kind == ComputeDeviceKind.Cpu ? torch.CPU : TorchDevices.Cuda(device.Index);
 
     /// <inheritdoc />
     public void Dispose()

@@ -594,19 +594,6 @@ public sealed class LeWmSpeechModel : ISpeechModel
     private static void CopyOut(Tensor tensor, Span<float> destination) =>
         TensorData.CopyTo(tensor, destination);
 
-    private static Device ToTorchDevice(ComputeDevice device)
-    {
-        if (device.Kind == ComputeDeviceKind.Cpu)
-        {
-            return torch.CPU;
-        }
-
-        if (!torch.cuda.is_available())
-        {
-            throw new LeWmException(
-                $"CUDA device {device.Index} was requested, but TorchSharp has no CUDA runtime here: reference a TorchSharp CUDA package (e.g. TorchSharp-cuda-linux) instead of TorchSharp-cpu, on a machine with an NVIDIA GPU, or use the ONNX Runtime backend (LeWm.Onnx).");
-        }
-
-        return new Device(DeviceType.CUDA, device.Index);
-    }
+    private static Device ToTorchDevice(ComputeDevice device) =>
+        device.Kind == ComputeDeviceKind.Cpu ? torch.CPU : TorchDevices.Cuda(device.Index);
 }

@@ -18,6 +18,8 @@ public sealed class StftProcessor
     private readonly double[] _paddedWindow;
     private readonly ConcurrentBag<FrameTransform> _transforms = [];
 
+    private CachedEnvelope? _lastEnvelope;
+
     /// <summary>Creates a processor for <paramref name="options"/> (Vocos mel-24khz framing when null).</summary>
     /// <param name="options">The framing; validated.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -180,7 +182,7 @@ public sealed class StftProcessor
             }
         }
 
-        double[] envelope = WindowEnvelope(frames, total);
+        double[] envelope = EnvelopeFor(frames, total);
         int start;
         int outputLength;
         if (padding == IstftPadding.Same)
@@ -248,6 +250,23 @@ public sealed class StftProcessor
         }
     }
 
+    /// <summary>
+    /// The overlap-added squared window for <paramref name="frames"/> frames; the last one is kept, since iterative
+    /// callers (Griffin-Lim) invert spectrograms of the same length again and again. Read-only once built.
+    /// </summary>
+    private double[] EnvelopeFor(int frames, int total)
+    {
+        CachedEnvelope? cached = _lastEnvelope;
+        if (cached is not null && cached.Frames == frames)
+        {
+            return cached.Values;
+        }
+
+        double[] envelope = WindowEnvelope(frames, total);
+        _lastEnvelope = new CachedEnvelope(frames, envelope);
+        return envelope;
+    }
+
     private double[] WindowEnvelope(int frames, int total)
     {
         var envelope = new double[total];
@@ -265,4 +284,6 @@ public sealed class StftProcessor
 
         return envelope;
     }
+
+    private sealed record CachedEnvelope(int Frames, double[] Values);
 }

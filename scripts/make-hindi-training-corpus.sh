@@ -25,7 +25,7 @@
 #
 # Then (each folder is its own corpus; preprocess has no split option, the held-out folder is the evaluation set):
 #   lewm preprocess --input OUT_DIR/train   --output DATA/train
-#   lewm preprocess --input OUT_DIR/heldout --output DATA/heldout
+#   lewm preprocess --input OUT_DIR/heldout --output DATA/heldout --evaluation
 #   lewm train --data DATA/train --output RUN --device cuda
 # (`lewm train` still holds out ~5 % of DATA/train, by id hash, for its own validation; DATA/heldout is for
 # evaluating the trained model on sentences it never saw.)

@@ -31,10 +31,14 @@ internal static class PreprocessCommand
             Description = "Recordings processed at once.",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
+        var evaluation = new Option<bool>("--evaluation")
+        {
+            Description = "Mark the output as an evaluation set (held-out sentences): lewm eval scores all of it, lewm train refuses it.",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the totals as the last line." };
         var command = new Command("preprocess", "Cut recordings into 3-12 s segments, resample to 24 kHz, extract log-mels and write manifest.jsonl.")
         {
-            input, outputFolder, jobs, json,
+            input, outputFolder, jobs, evaluation, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +53,7 @@ internal static class PreprocessCommand
                 InputDirectory = parse.GetRequiredValue(input).FullName,
                 OutputDirectory = parse.GetRequiredValue(outputFolder).FullName,
                 MaxDegreeOfParallelism = jobCount,
+                EvaluationSet = parse.GetValue(evaluation),
             });
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
             PreprocessingSummary summary = interactive

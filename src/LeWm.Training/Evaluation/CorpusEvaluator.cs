@@ -8,6 +8,7 @@ using LeWm.Inference;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Config;
 using LeWm.Training.Data;
+using LeWm.Training.Preprocessing;
 
 namespace LeWm.Training.Evaluation;
 
@@ -72,7 +73,8 @@ public static class CorpusEvaluator
         IReadOnlyList<SpeakerDescriptor> modelSpeakers = engine.Model.Speakers;
         IReadOnlyList<SpeakerInfo>? table = modelSpeakers.Count > 1 ? [.. modelSpeakers.Select(s => new SpeakerInfo(s.Id, s.Name))] : null;
         ManifestDataset dataset = ManifestDataset.Load(data, config, table, options.Dataset);
-        IReadOnlyList<DatasetItem> heldOut = options.AllItems ? [.. dataset.Training, .. dataset.Validation] : dataset.Validation;
+        bool allItems = options.AllItems || PreprocessedCorpus.IsEvaluationSet(data);
+        IReadOnlyList<DatasetItem> heldOut = allItems ? [.. dataset.Training, .. dataset.Validation] : dataset.Validation;
         if (heldOut.Count == 0)
         {
             throw new TrainingDataException(
@@ -101,7 +103,7 @@ public static class CorpusEvaluator
             progress?.Report(new EvaluationProgress(items.Count, chosen.Length, item));
         }
 
-        return new CorpusEvaluation(dataset.ManifestPath, options.AllItems ? AllItemsSplit : ValidationSplit, heldOut.Count, items);
+        return new CorpusEvaluation(dataset.ManifestPath, allItems ? AllItemsSplit : ValidationSplit, heldOut.Count, items);
     }
 
     private static async Task<ItemEvaluation> EvaluateItemAsync(

@@ -12,7 +12,8 @@ public sealed record CorpusEvaluatorOptions
 
     /// <summary>
     /// Gets whether every item of the corpus is evaluated (a held-out corpus preprocessed on its own, whose items never
-    /// entered training) instead of the validation split of a training corpus. Default false.
+    /// entered training) instead of the validation split of a training corpus. Default false; a corpus preprocessed
+    /// as an evaluation set (<c>PreprocessorOptions.EvaluationSet</c>) is always evaluated whole.
     /// </summary>
     public bool AllItems { get; init; }
 

@@ -155,7 +155,7 @@ public sealed class Preprocessor
             Skipped = skips,
             Elapsed = Stopwatch.GetElapsedTime(started),
         };
-        AtomicFile.WriteAllBytes(Path.Combine(output, SummaryFileName), SummaryJson(summary));
+        AtomicFile.WriteAllBytes(Path.Combine(output, SummaryFileName), SummaryJson(summary, Options.EvaluationSet));
         return summary;
     }
 
@@ -317,12 +317,13 @@ public sealed class Preprocessor
         return samples;
     }
 
-    private static byte[] SummaryJson(PreprocessingSummary summary)
+    private static byte[] SummaryJson(PreprocessingSummary summary, bool evaluationSet)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
+            writer.WriteString(PreprocessedCorpus.PurposeProperty, evaluationSet ? PreprocessedCorpus.EvaluationPurpose : PreprocessedCorpus.TrainingPurpose);
             writer.WriteNumber("recordings", summary.Recordings);
             writer.WriteNumber("segments", summary.Segments);
             writer.WriteNumber("hours", Math.Round(summary.Hours, 6));

@@ -26,6 +26,13 @@ public sealed record PreprocessorOptions
     /// </summary>
     public TimeSpan MaxSegment { get; init; } = TimeSpan.FromSeconds(12);
 
+    /// <summary>
+    /// Gets whether the output is an evaluation set: a held-out corpus (e.g. sentences that never enter training)
+    /// whose <c>summary.json</c> says <c>"purpose": "evaluation"</c>, so that <c>lewm eval</c> scores every item of it
+    /// and <c>lewm train</c> refuses it. Default false (a training corpus).
+    /// </summary>
+    public bool EvaluationSet { get; init; }
+
     /// <summary>How many recordings are processed at once; positive. Default: <see cref="Environment.ProcessorCount"/>.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 

@@ -9,6 +9,7 @@ using LeWm.Model.Config;
 using LeWm.Model.Losses;
 using LeWm.Model.Modules;
 using LeWm.Training.Data;
+using LeWm.Training.Preprocessing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -97,6 +98,12 @@ public sealed class Trainer
 
         (LeWmConfig baseConfig, IReadOnlyList<SpeakerInfo>? speakerTable, string? weights, TrainingState? state) = Start(lastDirectory);
         LeWmConfig config = _options.ApplyLossWeights(baseConfig);
+        if (PreprocessedCorpus.IsEvaluationSet(_options.DataPath))
+        {
+            throw new TrainingDataException(
+                $"'{_options.DataPath}' was preprocessed as an evaluation set (--evaluation): its items are held out for `lewm eval`; train on the training corpus.");
+        }
+
         ManifestDataset dataset = ManifestDataset.Load(_options.DataPath, config, speakerTable, _options.Dataset, _log);
         if (speakerTable is null)
         {

@@ -7,6 +7,7 @@ using LeWm.Inference;
 using LeWm.Model.Config;
 using LeWm.Training.Data;
 using LeWm.Training.Evaluation;
+using LeWm.Training.Preprocessing;
 
 namespace LeWm.Training.Tests.Evaluation;
 
@@ -93,6 +94,20 @@ public sealed class CorpusEvaluatorTests : IDisposable
         Assert.Equal("all", result.Split);
         Assert.Equal(6, result.HeldOutItems);
         Assert.Equal(6, result.Items.Select(i => i.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_CorpusPreprocessedAsEvaluationSet_EvaluatesEveryItemWithoutBeingAsked()
+    {
+        string data = WriteCorpus(6, out Dictionary<string, float[]> audio);
+        File.WriteAllText(Path.Combine(data, Preprocessor.SummaryFileName), "{ \"purpose\": \"evaluation\" }");
+        using var engine = new EchoEngine(audio, sampleRate: 24_000);
+
+        CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
+            engine, LeWmConfig.Tiny, data, new CorpusEvaluatorOptions { MaxItems = 10, Dataset = new ManifestDatasetOptions { ValidationItems = 2 } });
+
+        Assert.Equal("all", result.Split);
+        Assert.Equal(6, result.Items.Count);
     }
 
     [Fact]

@@ -90,6 +90,22 @@ public sealed class PreprocessorTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_EvaluationSet_SummarySaysSoAndTrainingCorporaDoNot()
+    {
+        string input = _corpus.NewFolder("asha");
+        CorpusFolder.WriteWav(Path.Combine(input, "a.wav"), CorpusFolder.Bursts(Rate, 0, 1.0));
+        CorpusFolder.WriteText(Path.Combine(input, "a.txt"), "पहली पंक्ति।");
+        string training = OutputFolder(), evaluation = OutputFolder();
+
+        await RunAsync(input, training);
+        await new Preprocessor(new PreprocessorOptions { InputDirectory = input, OutputDirectory = evaluation, EvaluationSet = true }).RunAsync();
+
+        Assert.False(PreprocessedCorpus.IsEvaluationSet(training));
+        Assert.True(PreprocessedCorpus.IsEvaluationSet(evaluation));
+        Assert.Contains("\"purpose\": \"evaluation\"", File.ReadAllText(Path.Combine(evaluation, Preprocessor.SummaryFileName)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_TranscriptsWithNumbersAndTypographicPunctuation_ManifestHoldsTextNormalizerOutput()
     {
         string input = _corpus.NewFolder("dev");

@@ -2,6 +2,7 @@ using LeWm.Inference;
 using LeWm.Model.Checkpoints;
 using LeWm.Model.Modules;
 using LeWm.Training.Data;
+using LeWm.Training.Preprocessing;
 using static TorchSharp.torch;
 
 namespace LeWm.Training.Tests.Training;
@@ -136,6 +137,18 @@ public sealed class TrainerTests : IDisposable
         var e = await Assert.ThrowsAsync<TrainingOutputException>(() => new Trainer(Options(data, _corpus.NewFolder(), 2) with { Resume = true }).RunAsync());
 
         Assert.Contains("Nothing to resume", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_EvaluationSet_RefusesToTrainOnHeldOutItems()
+    {
+        string data = _corpus.NewFolder();
+        File.WriteAllText(Path.Combine(data, Manifest.FileName), string.Empty);
+        File.WriteAllText(Path.Combine(data, Preprocessor.SummaryFileName), "{ \"purpose\": \"evaluation\" }");
+
+        var e = await Assert.ThrowsAsync<TrainingDataException>(() => new Trainer(Options(data, _corpus.NewFolder(), 2)).RunAsync());
+
+        Assert.Contains("evaluation set", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,10 +23,11 @@
 # Every generated sentence is read by exactly one speaker; each written/test sentence by "hi" and two others.
 # The held-out sentences are read by every speaker, so the evaluation set has the same speakers (and ids) as training.
 #
-# Then (each folder is its own corpus; preprocess has no split option, the held-out folder is the evaluation set):
+# Then (each folder is its own corpus; --evaluation marks the held-out one as an evaluation set):
 #   lewm preprocess --input OUT_DIR/train   --output DATA/train
 #   lewm preprocess --input OUT_DIR/heldout --output DATA/heldout --evaluation
-#   lewm train --data DATA/train --output RUN --device cuda
+#   lewm train --data DATA/train --output RUN --preset tiny      # the shipped voice; --resume after interruptions
+#   lewm eval --model RUN/best --data DATA/heldout --json
 # (`lewm train` still holds out ~5 % of DATA/train, by id hash, for its own validation; DATA/heldout is for
 # evaluating the trained model on sentences it never saw.)
 #

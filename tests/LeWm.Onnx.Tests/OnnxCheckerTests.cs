@@ -34,6 +34,29 @@ public sealed class OnnxCheckerTests
     }
 
     [Fact]
+    public async Task Checker_ExportedLeWmGraphs_Pass()
+    {
+        string? script = OnnxTestFiles.FindRepositoryFile("python/onnx_check.py");
+        Assert.NotNull(script);
+        string? python = await FindPythonWithOnnxAsync();
+        Assert.True(python is not null, MissingOnnx);
+        string folder = OnnxTestFiles.TempFolder();
+        TorchSharp.torch.manual_seed(4);
+        using (var network = new LeWm.Model.Modules.LeWmNetwork(LeWm.Model.Config.LeWmConfig.Tiny with { NSpeakers = 2 }))
+        {
+            network.eval();
+            LeWmOnnxExporter.Export(network, null, folder);
+        }
+
+        (int exitCode, string output) = await RunAsync(python, script, folder);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"ok {Path.Combine(folder, LeWmOnnxExporter.TextEncoderFileName)}", output, StringComparison.Ordinal);
+        Assert.Contains($"ok {Path.Combine(folder, LeWmOnnxExporter.PredictorStepFileName)}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Checker_BrokenGraph_Fails()
     {
         string? script = OnnxTestFiles.FindRepositoryFile("python/onnx_check.py");

@@ -41,4 +41,11 @@ public static class NodeAttributes
     /// <returns>The attribute.</returns>
     public static AttributeProto String(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
+    /// <summary>A tensor attribute (e.g. <c>ConstantOfShape</c>'s one-element <c>value</c>).</summary>
+    /// <param name="name">The attribute name.</param>
+    /// <param name="value">The tensor.</param>
+    /// <returns>The attribute.</returns>
+    public static AttributeProto Tensor(string name, TensorProto value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = value };
 }

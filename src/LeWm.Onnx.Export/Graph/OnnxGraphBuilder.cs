@@ -46,10 +46,18 @@ public sealed class OnnxGraphBuilder
     /// <param name="name">The input's name, as callers pass it to ONNX Runtime.</param>
     /// <param name="shape">The declared shape: fixed sizes and named dynamic axes.</param>
     /// <returns>The input value.</returns>
-    public OnnxValue Input(string name, params ReadOnlySpan<OnnxDimension> shape)
+    public OnnxValue Input(string name, params ReadOnlySpan<OnnxDimension> shape) =>
+        Input(name, TensorProto.Types.DataType.Float, shape);
+
+    /// <summary>Declares a graph input of element type <paramref name="elementType"/> (e.g. int64 ids, bool masks).</summary>
+    /// <param name="name">The input's name, as callers pass it to ONNX Runtime.</param>
+    /// <param name="elementType">The element type.</param>
+    /// <param name="shape">The declared shape: fixed sizes and named dynamic axes.</param>
+    /// <returns>The input value.</returns>
+    public OnnxValue Input(string name, TensorProto.Types.DataType elementType, params ReadOnlySpan<OnnxDimension> shape)
     {
         Claim(name);
-        _graph.Input.Add(ValueInfo(name, shape));
+        _graph.Input.Add(ValueInfo(name, elementType, shape));
         return new OnnxValue(name);
     }
 
@@ -57,7 +65,15 @@ public sealed class OnnxGraphBuilder
     /// <param name="value">The value to expose; renamed through an Identity node when its name differs.</param>
     /// <param name="name">The output's name.</param>
     /// <param name="shape">The declared shape.</param>
-    public void Output(OnnxValue value, string name, params ReadOnlySpan<OnnxDimension> shape)
+    public void Output(OnnxValue value, string name, params ReadOnlySpan<OnnxDimension> shape) =>
+        Output(value, name, TensorProto.Types.DataType.Float, shape);
+
+    /// <summary>Declares <paramref name="value"/> as a graph output of element type <paramref name="elementType"/>.</summary>
+    /// <param name="value">The value to expose; renamed through an Identity node when its name differs.</param>
+    /// <param name="name">The output's name.</param>
+    /// <param name="elementType">The element type.</param>
+    /// <param name="shape">The declared shape.</param>
+    public void Output(OnnxValue value, string name, TensorProto.Types.DataType elementType, params ReadOnlySpan<OnnxDimension> shape)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (value.Name != name)
@@ -69,7 +85,7 @@ public sealed class OnnxGraphBuilder
             _graph.Node.Add(node);
         }
 
-        _graph.Output.Add(ValueInfo(name, shape));
+        _graph.Output.Add(ValueInfo(name, elementType, shape));
     }
 
     /// <summary>Adds a float32 initializer (a constant weight) holding <paramref name="data"/>.</summary>
@@ -125,6 +141,19 @@ public sealed class OnnxGraphBuilder
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
         tensor.RawData = LittleEndianBytes(values);
+        _graph.Initializer.Add(tensor);
+        return new OnnxValue(name);
+    }
+
+    /// <summary>Adds an int64 scalar constant (an initializer of shape [], e.g. the bounds of <c>Range</c>).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The constant's value.</returns>
+    public OnnxValue Int64Scalar(long value)
+    {
+        string name = Fresh("const_i64");
+        Claim(name);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.RawData = LittleEndianBytes<long>([value]);
         _graph.Initializer.Add(tensor);
         return new OnnxValue(name);
     }
@@ -236,7 +265,7 @@ public sealed class OnnxGraphBuilder
         }
     }
 
-    private static ValueInfoProto ValueInfo(string name, ReadOnlySpan<OnnxDimension> shape)
+    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType elementType, ReadOnlySpan<OnnxDimension> shape)
     {
         var tensorShape = new TensorShapeProto();
         foreach (OnnxDimension dimension in shape)
@@ -248,7 +277,7 @@ public sealed class OnnxGraphBuilder
 
         var type = new TypeProto
         {
-            TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = tensorShape },
+            TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = tensorShape },
         };
         return new ValueInfoProto { Name = name, Type = type };
     }

@@ -259,6 +259,77 @@ public static class OnnxOperators
     /// <returns>max(x, 0).</returns>
     public static OnnxValue Relu(this OnnxGraphBuilder graph, OnnxValue x) => Single(graph, "Relu", x);
 
+    /// <summary><c>Where</c>: condition ? a : b element-wise with broadcasting.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="condition">The bool condition.</param>
+    /// <param name="a">The values where the condition holds.</param>
+    /// <param name="b">The values where it does not.</param>
+    /// <returns>The selection.</returns>
+    public static OnnxValue Where(this OnnxGraphBuilder graph, OnnxValue condition, OnnxValue a, OnnxValue b) => Single(graph, "Where", condition, a, b);
+
+    /// <summary><c>Gather</c>: rows of <paramref name="data"/> picked by <paramref name="indices"/> along <paramref name="axis"/> (an embedding lookup on axis 0).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="data">The table.</param>
+    /// <param name="indices">The int64 indices, any shape; the output has their shape in place of <paramref name="axis"/>.</param>
+    /// <param name="axis">The axis.</param>
+    /// <returns>The gathered values.</returns>
+    public static OnnxValue Gather(this OnnxGraphBuilder graph, OnnxValue data, OnnxValue indices, long axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Gather", [data, indices], 1, NodeAttributes.Int("axis", axis))[0];
+    }
+
+    /// <summary><c>Cast</c> to <paramref name="to"/>.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="x">The input.</param>
+    /// <param name="to">The element type.</param>
+    /// <returns>The converted values.</returns>
+    public static OnnxValue Cast(this OnnxGraphBuilder graph, OnnxValue x, TensorProto.Types.DataType to)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Cast", [x], 1, NodeAttributes.Int("to", (long)to))[0];
+    }
+
+    /// <summary><c>Less</c>: a &lt; b element-wise with broadcasting (bool).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand.</param>
+    /// <returns>The comparison.</returns>
+    public static OnnxValue Less(this OnnxGraphBuilder graph, OnnxValue a, OnnxValue b) => Single(graph, "Less", a, b);
+
+    /// <summary><c>Range</c>: start, start + delta, … below limit (scalars of one type; a 1-D result).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="start">The first value (scalar).</param>
+    /// <param name="limit">The exclusive bound (scalar).</param>
+    /// <param name="delta">The step (scalar).</param>
+    /// <returns>The sequence.</returns>
+    public static OnnxValue Range(this OnnxGraphBuilder graph, OnnxValue start, OnnxValue limit, OnnxValue delta) => Single(graph, "Range", start, limit, delta);
+
+    /// <summary><c>Shape</c>: the input's shape as a 1-D int64 tensor.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="x">The input.</param>
+    /// <returns>The shape.</returns>
+    public static OnnxValue Shape(this OnnxGraphBuilder graph, OnnxValue x) => Single(graph, "Shape", x);
+
+    /// <summary><c>ConstantOfShape</c>: a tensor of the 1-D int64 <paramref name="shape"/> filled with bool true.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="shape">The shape.</param>
+    /// <returns>The all-true tensor.</returns>
+    public static OnnxValue TrueOfShape(this OnnxGraphBuilder graph, OnnxValue shape)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var value = new TensorProto { DataType = (int)TensorProto.Types.DataType.Bool };
+        value.Dims.Add(1);
+        value.Int32Data.Add(1);
+        return graph.Node("ConstantOfShape", [shape], 1, NodeAttributes.Tensor("value", value))[0];
+    }
+
+    /// <summary><c>Not</c>: logical negation of a bool tensor.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="x">The input.</param>
+    /// <returns>¬x.</returns>
+    public static OnnxValue Not(this OnnxGraphBuilder graph, OnnxValue x) => Single(graph, "Not", x);
+
     private static OnnxValue Single(OnnxGraphBuilder graph, string opType, params ReadOnlySpan<OnnxValue> inputs)
     {
         ArgumentNullException.ThrowIfNull(graph);

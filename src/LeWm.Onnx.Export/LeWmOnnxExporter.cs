@@ -18,10 +18,10 @@ namespace LeWm.Onnx.Export;
 /// <c>opset</c> and <c>graphs</c>), so the folder is a model in its own right.
 /// </summary>
 /// <remarks>
-/// <para>Graphs written so far: <c>text_encoder.onnx</c> (text encoder + every predictor layer's cross-attention
-/// keys and values) and <c>predictor_step.onnx</c> (one autoregressive step with a self-attention K/V cache); their
-/// inputs and outputs are listed in docs/articles/onnx.md. The audio encoder and the mel decoder are not exported
-/// yet.</para>
+/// <para>Graphs: <c>text_encoder.onnx</c> (text encoder + every predictor layer's cross-attention keys and values),
+/// <c>predictor_step.onnx</c> (one autoregressive step with a self-attention K/V cache), <c>audio_encoder.onnx</c>
+/// (mu, logvar, latent lengths) and <c>mel_decoder.onnx</c>; their inputs and outputs are listed in
+/// docs/articles/onnx.md. The teacher-forced predictor pass (whole sequences) is not exported.</para>
 /// <para>Weights are exported in eval mode (dropout is the identity) as float32. Files are written atomically;
 /// <c>config.json</c> is written last, so a folder with it is complete.</para>
 /// </remarks>
@@ -35,6 +35,12 @@ public static class LeWmOnnxExporter
 
     /// <summary>The predictor step graph's file name.</summary>
     public const string PredictorStepFileName = PredictorStepGraph.FileName;
+
+    /// <summary>The audio encoder graph's file name.</summary>
+    public const string AudioEncoderFileName = AudioEncoderGraph.FileName;
+
+    /// <summary>The mel decoder graph's file name.</summary>
+    public const string MelDecoderFileName = MelDecoderGraph.FileName;
 
     private static readonly JsonSerializerOptions s_write = new() { WriteIndented = true };
 
@@ -77,12 +83,16 @@ public static class LeWmOnnxExporter
         {
             ["text_encoder"] = TextEncoderFileName,
             ["predictor_step"] = PredictorStepFileName,
+            ["audio_encoder"] = AudioEncoderFileName,
+            ["mel_decoder"] = MelDecoderFileName,
         };
         using (var scope = NewDisposeScope())
         {
             Dictionary<string, Tensor> state = network.state_dict();
             OnnxGraphBuilder.Save(TextEncoderGraph.Build(config, state), Path.Combine(outputDirectory, TextEncoderFileName));
             OnnxGraphBuilder.Save(PredictorStepGraph.Build(config, state), Path.Combine(outputDirectory, PredictorStepFileName));
+            OnnxGraphBuilder.Save(AudioEncoderGraph.Build(config, state), Path.Combine(outputDirectory, AudioEncoderFileName));
+            OnnxGraphBuilder.Save(MelDecoderGraph.Build(config, state), Path.Combine(outputDirectory, MelDecoderFileName));
         }
 
         JsonObject root = JsonNode.Parse(checkpointConfigJson ?? config.ToJson())!.AsObject();

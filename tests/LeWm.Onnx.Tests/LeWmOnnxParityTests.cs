@@ -165,6 +165,59 @@ public sealed class LeWmOnnxParityTests(LeWmOnnxExportFixture fixture, ITestOutp
         Assert.True(worst <= Tolerance, $"max |Δ| = {worst:E3}");
     }
 
+    [Theory]
+    [InlineData(37, new long[] { 37, 20, 9 })]
+    [InlineData(32, new long[] { 32, 32, 32 })]
+    public void AudioEncoderGraph_MatchesAudioEncoder(int frames, long[] lengths)
+    {
+        LeWmNetwork network = fixture.Plain.Network;
+        LeWmConfig config = network.Config;
+        int b = lengths.Length;
+        var random = new Random(frames);
+        float[] mel = [.. Enumerable.Range(0, b * config.NMels * frames).Select(_ => (float)((random.NextDouble() * 8) - 6))];
+
+        using var scope = NewDisposeScope();
+        using IDisposable noGrad = torch.no_grad();
+        (Tensor mu, Tensor logVar, Tensor latentLengths) = network.AudioEncoder.call(torch.tensor(mel, [b, config.NMels, frames]), torch.tensor(lengths));
+
+        using var runner = new LeWmOnnxGraphRunner(fixture.Plain.Graph(LeWmOnnxExporter.AudioEncoderFileName));
+        runner.Float("mel", mel, b, config.NMels, frames);
+        runner.Int64("lengths", lengths, b);
+        Dictionary<string, (float[] Data, long[] Shape)> results = runner.Run();
+
+        Assert.Equal(mu.shape, results["mu"].Shape);
+        Assert.Equal(Floats(latentLengths.to(ScalarType.Float32)), results["latent_lengths"].Data);
+        double worst = Math.Max(MaxDelta(Floats(mu), results["mu"].Data), MaxDelta(Floats(logVar), results["logvar"].Data));
+        output.WriteLine($"audio encoder ({frames} frames): max |Δ| = {worst:E2}");
+        Assert.True(worst <= Tolerance, $"max |Δ| = {worst:E3}");
+    }
+
+    [Theory]
+    [InlineData(10, new long[] { 10, 6, 3 })]
+    [InlineData(7, new long[] { 7, 7, 7 })]
+    public void MelDecoderGraph_MatchesMelDecoder(int latentFrames, long[] lengths)
+    {
+        LeWmNetwork network = fixture.Plain.Network;
+        LeWmConfig config = network.Config;
+        int b = lengths.Length;
+        var random = new Random(latentFrames);
+        float[] latents = [.. Enumerable.Range(0, b * latentFrames * config.LatentSize).Select(_ => (float)((random.NextDouble() * 4) - 2))];
+
+        using var scope = NewDisposeScope();
+        using IDisposable noGrad = torch.no_grad();
+        Tensor mel = network.MelDecoder.call(torch.tensor(latents, [b, latentFrames, config.LatentSize]), torch.tensor(lengths));
+
+        using var runner = new LeWmOnnxGraphRunner(fixture.Plain.Graph(LeWmOnnxExporter.MelDecoderFileName));
+        runner.Float("latents", latents, b, latentFrames, config.LatentSize);
+        runner.Int64("lengths", lengths, b);
+        Dictionary<string, (float[] Data, long[] Shape)> results = runner.Run();
+
+        Assert.Equal([b, config.NMels, config.Downsample * latentFrames], results["mel"].Shape);
+        double worst = MaxDelta(Floats(mel), results["mel"].Data);
+        output.WriteLine($"mel decoder ({latentFrames} latent frames): max |Δ| = {worst:E2}");
+        Assert.True(worst <= Tolerance, $"max |Δ| = {worst:E3}");
+    }
+
     [Fact]
     public void Export_WritesConfigWithKindGraphsAndTheCheckpointConfig()
     {
@@ -179,6 +232,10 @@ public sealed class LeWmOnnxParityTests(LeWmOnnxExportFixture fixture, ITestOutp
         Assert.NotNull(config["speakers"]);
         Assert.True(File.Exists(fixture.Speakers.Graph(LeWmOnnxExporter.TextEncoderFileName)));
         Assert.True(File.Exists(fixture.Speakers.Graph(LeWmOnnxExporter.PredictorStepFileName)));
+        Assert.Equal(LeWmOnnxExporter.AudioEncoderFileName, (string?)config["graphs"]!["audio_encoder"]);
+        Assert.Equal(LeWmOnnxExporter.MelDecoderFileName, (string?)config["graphs"]!["mel_decoder"]);
+        Assert.True(File.Exists(fixture.Speakers.Graph(LeWmOnnxExporter.AudioEncoderFileName)));
+        Assert.True(File.Exists(fixture.Speakers.Graph(LeWmOnnxExporter.MelDecoderFileName)));
     }
 
     [Fact]
@@ -187,6 +244,8 @@ public sealed class LeWmOnnxParityTests(LeWmOnnxExportFixture fixture, ITestOutp
         using var text = new LeWmOnnxGraphRunner(fixture.Plain.Graph(LeWmOnnxExporter.TextEncoderFileName));
         using var step = new LeWmOnnxGraphRunner(fixture.Plain.Graph(LeWmOnnxExporter.PredictorStepFileName));
         using var textWithSpeakers = new LeWmOnnxGraphRunner(fixture.Speakers.Graph(LeWmOnnxExporter.TextEncoderFileName));
+        using var audio = new LeWmOnnxGraphRunner(fixture.Plain.Graph(LeWmOnnxExporter.AudioEncoderFileName));
+        using var decoder = new LeWmOnnxGraphRunner(fixture.Plain.Graph(LeWmOnnxExporter.MelDecoderFileName));
 
         Assert.Equal(["ids", "lengths"], text.InputNames);
         Assert.Equal(["ids", "lengths", "speaker"], textWithSpeakers.InputNames);
@@ -195,6 +254,10 @@ public sealed class LeWmOnnxParityTests(LeWmOnnxExportFixture fixture, ITestOutp
             ["latent", "use_start", "position", "past_valid", "text_mask", "past_k_0", "past_v_0", "past_k_1", "past_v_1", "cross_k_0", "cross_v_0", "cross_k_1", "cross_v_1"],
             step.InputNames);
         Assert.Equal(["present_k_0", "present_v_0", "present_k_1", "present_v_1", "next", "stop_logit"], step.OutputNames);
+        Assert.Equal(["mel", "lengths"], audio.InputNames);
+        Assert.Equal(["mu", "logvar", "latent_lengths"], audio.OutputNames);
+        Assert.Equal(["latents", "lengths"], decoder.InputNames);
+        Assert.Equal(["mel"], decoder.OutputNames);
     }
 
     internal static (long[] Ids, long N) RandomIds(long[] lengths, int seed)

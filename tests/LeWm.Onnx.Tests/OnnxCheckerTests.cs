@@ -53,6 +53,8 @@ public sealed class OnnxCheckerTests
         Assert.True(exitCode == 0, output);
         Assert.Contains($"ok {Path.Combine(folder, LeWmOnnxExporter.TextEncoderFileName)}", output, StringComparison.Ordinal);
         Assert.Contains($"ok {Path.Combine(folder, LeWmOnnxExporter.PredictorStepFileName)}", output, StringComparison.Ordinal);
+        Assert.Contains($"ok {Path.Combine(folder, LeWmOnnxExporter.AudioEncoderFileName)}", output, StringComparison.Ordinal);
+        Assert.Contains($"ok {Path.Combine(folder, LeWmOnnxExporter.MelDecoderFileName)}", output, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", output, StringComparison.Ordinal);
     }
 

@@ -330,6 +330,20 @@ public static class OnnxOperators
     /// <returns>¬x.</returns>
     public static OnnxValue Not(this OnnxGraphBuilder graph, OnnxValue x) => Single(graph, "Not", x);
 
+    /// <summary><c>Mod</c> with integer semantics (fmod = 0: the result takes the divisor's sign).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="a">The dividend.</param>
+    /// <param name="b">The divisor.</param>
+    /// <returns>a mod b.</returns>
+    public static OnnxValue Mod(this OnnxGraphBuilder graph, OnnxValue a, OnnxValue b) => Single(graph, "Mod", a, b);
+
+    /// <summary><c>Pad</c> with zeros (mode constant): <paramref name="pads"/> is 1-D int64, the begins of every axis then the ends.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="x">The input.</param>
+    /// <param name="pads">The amounts, <c>[2 · rank]</c>.</param>
+    /// <returns>The padded values.</returns>
+    public static OnnxValue Pad(this OnnxGraphBuilder graph, OnnxValue x, OnnxValue pads) => Single(graph, "Pad", x, pads);
+
     private static OnnxValue Single(OnnxGraphBuilder graph, string opType, params ReadOnlySpan<OnnxValue> inputs)
     {
         ArgumentNullException.ThrowIfNull(graph);

@@ -65,4 +65,16 @@ public static class OnnxSequences
         OnnxValue pairs = graph.Concat(-1, graph.Unsqueeze(graph.Sin(angles), -1), graph.Unsqueeze(graph.Cos(angles), -1));
         return graph.Reshape(pairs, -1, dimension);
     }
+
+    /// <summary>Zeroes <c>x [B, C, T]</c> (float32) beyond each item's length <c>[B]</c> (int64).</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="x">The values.</param>
+    /// <param name="lengths">The lengths.</param>
+    /// <returns>The masked values.</returns>
+    public static OnnxValue ZeroPastLength(this OnnxGraphBuilder graph, OnnxValue x, OnnxValue lengths)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        OnnxValue mask = graph.SequenceMask(lengths, graph.SizeOf(x, 2));
+        return graph.Mul(x, graph.Unsqueeze(graph.Cast(mask, TensorProto.Types.DataType.Float), 1));
+    }
 }

@@ -1,0 +1,569 @@
+using System.Globalization;
+using LeWm.Audio.Mel;
+using LeWm.Inference;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace LeWm.Onnx;
+
+/// <summary>
+/// The LeWM acoustic model on ONNX Runtime (<see cref="ISpeechModel"/>), running a folder exported by
+/// <c>lewm export onnx --model</c>: <c>text_encoder.onnx</c> once per request (text memory → every predictor layer's
+/// cross-attention keys and values), <c>predictor_step.onnx</c> once per autoregressive step for the whole batch,
+/// <c>audio_encoder.onnx</c> for <see cref="EncodeAudio"/> and <c>mel_decoder.onnx</c> for <see cref="DecodeLatents"/>.
+/// </summary>
+/// <remarks>
+/// <para>Each sequence keeps its self-attention cache as managed arrays; a step stacks the batch's caches, padded to the
+/// longest with <c>past_valid</c> false, and the text keys and values padded to the longest text with
+/// <c>text_mask</c> false, so sequences of different lengths share one call. A sequence's first step feeds the start
+/// frame and then its voice prompt frame by frame (each a step of its own), which is what the TorchSharp backend's
+/// prefill computes.</para>
+/// <para><see cref="Predict"/> runs the step graph over the true latents, one frame per call. Not thread-safe on its
+/// own: calls are serialised by a lock, as the engine expects.</para>
+/// </remarks>
+public sealed class OnnxSpeechModel : ISpeechModel
+{
+    private readonly OnnxSpeechModelConfig _config;
+    private readonly InferenceSession _text;
+    private readonly InferenceSession _step;
+    private readonly InferenceSession? _audio;
+    private readonly InferenceSession? _decoder;
+    private readonly string[] _stepOutputs;
+    private readonly string[] _textOutputs;
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    private OnnxSpeechModel(OnnxSpeechModelConfig config, InferenceSession text, InferenceSession step, InferenceSession? audio, InferenceSession? decoder)
+    {
+        _config = config;
+        _text = text;
+        _step = step;
+        _audio = audio;
+        _decoder = decoder;
+        int layers = config.PredictorLayers;
+        _stepOutputs = ["next", "stop_logit", .. Enumerable.Range(0, layers).SelectMany(i => new[] { Name("present_k", i), Name("present_v", i) })];
+        _textOutputs = ["text_mask", .. Enumerable.Range(0, layers).SelectMany(i => new[] { Name("cross_k", i), Name("cross_v", i) })];
+        Info = new SpeechModelInfo(
+        config.MelBands, config.LatentSize, config.Downsample, 24_000, 256, config.MaxTextBytes, config.MaxFrames,
+        config.CapLatentsPerByte, config.CapMinLatents,
+        [.. config.SpeakerNames.OrderBy(s => s.Id).Select(s => new SpeakerDescriptor(s.Id, s.Name))], config.TextNormalizerVersion);
+    }
+
+    /// <inheritdoc />
+    public SpeechModelInfo Info { get; }
+
+    /// <summary>Opens an exported folder.</summary>
+    /// <param name="directory">The folder (<c>config.json</c> with kind <c>lewm</c> + graphs).</param>
+    /// <param name="options">Execution provider and threads; CPU by default.</param>
+    /// <returns>The model; dispose it to close its sessions.</returns>
+    /// <exception cref="OnnxModelException">The folder, its configuration or a graph is missing or unusable.</exception>
+    /// <exception cref="ExecutionProviderException">ONNX Runtime's native library or the requested provider is missing.</exception>
+    public static OnnxSpeechModel Load(string directory, OnnxOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options ??= new OnnxOptions();
+        if (!Directory.Exists(directory))
+        {
+            throw new OnnxModelException($"The folder '{directory}' does not exist.");
+        }
+
+        OnnxSpeechModelConfig config = OnnxSpeechModelConfig.Load(Path.Combine(directory, OnnxSpeechModelConfig.FileName));
+        var opened = new List<InferenceSession>();
+        try
+        {
+            InferenceSession Open(string component)
+            {
+                InferenceSession session = OnnxSessionFactory.Open(Path.Combine(directory, config.Graphs[component]), options);
+                opened.Add(session);
+                return session;
+            }
+
+            InferenceSession text = Open("text_encoder");
+            InferenceSession step = Open("predictor_step");
+            InferenceSession? audio = config.Graphs.ContainsKey("audio_encoder") ? Open("audio_encoder") : null;
+            InferenceSession? decoder = config.Graphs.ContainsKey("mel_decoder") ? Open("mel_decoder") : null;
+            CheckLayers(config, step, Path.Combine(directory, config.Graphs["predictor_step"]));
+            return new OnnxSpeechModel(config, text, step, audio, decoder);
+        }
+        catch
+        {
+            foreach (InferenceSession session in opened)
+            {
+                session.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ISpeechSequence StartSequence(SpeechText text, LatentFrames? prompt = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ValidateText(text);
+            if (prompt is not null && prompt.Size != _config.LatentSize)
+            {
+                throw new ArgumentException($"The voice prompt has latent size {prompt.Size}; this model's is {_config.LatentSize}.", nameof(prompt));
+            }
+
+            (float[][] keys, float[][] values, int n) = EncodeText(text);
+            int capacity = Info.LengthCap(text.Utf8.Length) + (prompt?.Frames ?? 0) + 1;
+            return new OnnxSpeechSequence(this, keys, values, n, prompt is { Frames: > 0 } ? prompt : null, _config.Heads, _config.HeadDimension, capacity);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Advance(IReadOnlyList<ISpeechSequence> sequences, ReadOnlySpan<float> inputs, Span<float> nextLatents, Span<float> stopLogits)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            OnnxSpeechSequence[] batch = CheckBatch(sequences, inputs.Length, nextLatents.Length, stopLogits.Length);
+            int l = _config.LatentSize;
+            var running = new List<int>(batch.Length);
+            for (int i = 0; i < batch.Length; i++)
+            {
+                OnnxSpeechSequence m = batch[i];
+                if (m.FedFrames > 0)
+                {
+                    running.Add(i);
+                    continue;
+                }
+
+                // First step: the start frame, then the voice prompt frame by frame.
+                Span<float> next = nextLatents.Slice(i * l, l), stop = stopLogits.Slice(i, 1);
+                Step([m], new float[l], [true], next, stop);
+                for (int f = 0; f < m.PromptFrames; f++)
+                {
+                    Step([m], m.Prompt!.Frame(f).ToArray(), [false], next, stop);
+                }
+
+                m.FedFrames = m.PromptFrames + 1;
+            }
+
+            if (running.Count == 0)
+            {
+                return;
+            }
+
+            OnnxSpeechSequence[] members = [.. running.Select(i => batch[i])];
+            var fed = new float[members.Length * l];
+            for (int r = 0; r < members.Length; r++)
+            {
+                inputs.Slice(running[r] * l, l).CopyTo(fed.AsSpan(r * l, l));
+            }
+
+            var nextRows = new float[members.Length * l];
+            var stopRows = new float[members.Length];
+            Step(members, fed, new bool[members.Length], nextRows, stopRows);
+            for (int r = 0; r < members.Length; r++)
+            {
+                nextRows.AsSpan(r * l, l).CopyTo(nextLatents.Slice(running[r] * l, l));
+                stopLogits[running[r]] = stopRows[r];
+                members[r].FedFrames++;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LatentFrames> EncodeAudio(IReadOnlyList<LogMel> mels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mels);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (mels.Count == 0)
+        {
+            return [];
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            InferenceSession audio = _audio ?? throw new NotSupportedException(
+            "This ONNX export has no audio_encoder graph; export the model again with a current `lewm export onnx --model` to encode audio (voice prompts, reconstruction).");
+            int bands = _config.MelBands;
+            for (int i = 0; i < mels.Count; i++)
+            {
+                ArgumentNullException.ThrowIfNull(mels[i]);
+                if (mels[i].Bands != bands || mels[i].Frames < 1 || mels[i].Frames > _config.MaxFrames)
+                {
+                    throw new ArgumentException($"Mel {i} is {mels[i].Bands} bands × {mels[i].Frames} frames; this model takes {bands} bands and 1 to {_config.MaxFrames} frames.", nameof(mels));
+                }
+
+                if (Array.Exists(mels[i].Values, v => !float.IsFinite(v)))
+                {
+                    throw new ArgumentException($"Mel {i} holds a value that is not finite; mels must be finite.", nameof(mels));
+                }
+            }
+
+            int b = mels.Count, frames = mels.Max(m => m.Frames);
+            var stacked = new float[b * bands * frames];
+            for (int item = 0; item < b; item++)
+            {
+                LogMel mel = mels[item];
+                for (int band = 0; band < bands; band++)
+                {
+                    mel.Values.AsSpan(band * mel.Frames, mel.Frames).CopyTo(stacked.AsSpan(((item * bands) + band) * frames, mel.Frames));
+                }
+            }
+
+            var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal)
+            {
+                ["mel"] = Tensor(stacked, [b, bands, frames]),
+                ["lengths"] = Tensor(mels.Select(m => (long)m.Frames).ToArray(), [b]),
+            };
+            Dictionary<string, Output> outputs = Run(audio, inputs, ["mu", "latent_lengths"]);
+            float[] mu = outputs["mu"].Floats;
+            long[] latentLengths = outputs["latent_lengths"].Longs;
+            int tz = (int)outputs["mu"].Shape[1], l = _config.LatentSize;
+            var result = new LatentFrames[b];
+            for (int item = 0; item < b; item++)
+            {
+                int count = (int)latentLengths[item];
+                result[item] = new LatentFrames(mu.AsSpan(item * tz * l, count * l).ToArray(), count, l);
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc />
+    public LatentFrames Predict(SpeechText text, LatentFrames latents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(latents);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ValidateText(text);
+            if (latents.Size != _config.LatentSize)
+            {
+                throw new ArgumentException($"The latents have size {latents.Size}; this model's is {_config.LatentSize}.", nameof(latents));
+            }
+
+            if (latents.Frames == 0)
+            {
+                return latents;
+            }
+
+            (float[][] keys, float[][] values, int n) = EncodeText(text);
+            var sequence = new OnnxSpeechSequence(this, keys, values, n, null, _config.Heads, _config.HeadDimension, latents.Frames);
+            int l = _config.LatentSize;
+            var predictions = new float[latents.Frames * l];
+            var stop = new float[1];
+            for (int t = 0; t < latents.Frames; t++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                float[] fed = t == 0 ? new float[l] : latents.Frame(t - 1).ToArray();
+                Step([sequence], fed, [t == 0], predictions.AsSpan(t * l, l), stop);
+            }
+
+            return new LatentFrames(predictions, latents.Frames, l);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LogMel> DecodeLatents(IReadOnlyList<LatentFrames> latents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (latents.Count == 0)
+        {
+            return [];
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            InferenceSession decoder = _decoder ?? throw new NotSupportedException(
+            "This ONNX export has no mel_decoder graph; export the model again with a current `lewm export onnx --model`.");
+            int l = _config.LatentSize;
+            for (int i = 0; i < latents.Count; i++)
+            {
+                ArgumentNullException.ThrowIfNull(latents[i]);
+                if (latents[i].Size != l || latents[i].Frames == 0)
+                {
+                    throw new ArgumentException($"Latent window {i} is {latents[i].Frames} frames of size {latents[i].Size}; this model decodes at least one frame of size {l}.", nameof(latents));
+                }
+            }
+
+            int b = latents.Count, frames = latents.Max(z => z.Frames);
+            var stacked = new float[b * frames * l];
+            for (int item = 0; item < b; item++)
+            {
+                latents[item].Values.CopyTo(stacked.AsSpan(item * frames * l));
+            }
+
+            var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal)
+            {
+                ["latents"] = Tensor(stacked, [b, frames, l]),
+                ["lengths"] = Tensor(latents.Select(z => (long)z.Frames).ToArray(), [b]),
+            };
+            Dictionary<string, Output> outputs = Run(decoder, inputs, ["mel"]);
+            float[] all = outputs["mel"].Floats;
+            long[] shape = outputs["mel"].Shape;
+            int bands = (int)shape[1], width = (int)shape[2];
+            var result = new LogMel[b];
+            for (int item = 0; item < b; item++)
+            {
+                int count = Math.Min(width, latents[item].Frames * _config.Downsample);
+                var values = new float[bands * count];
+                for (int band = 0; band < bands; band++)
+                {
+                    all.AsSpan(((item * bands) + band) * width, count).CopyTo(values.AsSpan(band * count, count));
+                }
+
+                result[item] = new LogMel(values, bands, count);
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _text.Dispose();
+            _step.Dispose();
+            _audio?.Dispose();
+            _decoder?.Dispose();
+        }
+    }
+
+    /// <summary>One call of the step graph for <paramref name="members"/>; appends each member's new frame to its cache.</summary>
+    private void Step(OnnxSpeechSequence[] members, float[] latents, bool[] useStart, Span<float> next, Span<float> stop)
+    {
+        int b = members.Length, h = _config.Heads, dh = _config.HeadDimension, layers = _config.PredictorLayers;
+        int past = members.Max(m => m.CacheLength), n = members.Max(m => m.TextLength);
+        var pastValid = new bool[b * past];
+        var textMask = new bool[b * n];
+        for (int r = 0; r < b; r++)
+        {
+            pastValid.AsSpan(r * past, members[r].CacheLength).Fill(true);
+            textMask.AsSpan(r * n, members[r].TextLength).Fill(true);
+        }
+
+        var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal)
+        {
+            ["latent"] = Tensor(latents, [b, _config.LatentSize]),
+            ["use_start"] = Tensor(useStart, [b]),
+            ["position"] = Tensor(members.Select(m => (long)m.CacheLength).ToArray(), [b]),
+            ["past_valid"] = Tensor(pastValid, [b, past]),
+            ["text_mask"] = Tensor(textMask, [b, n]),
+        };
+        for (int i = 0; i < layers; i++)
+        {
+            var pastK = new float[b * h * past * dh];
+            var pastV = new float[b * h * past * dh];
+            var crossK = new float[b * h * n * dh];
+            var crossV = new float[b * h * n * dh];
+            for (int r = 0; r < b; r++)
+            {
+                members[r].CopyPast(i, keys: true, pastK, r, past);
+                members[r].CopyPast(i, keys: false, pastV, r, past);
+                int nr = members[r].TextLength;
+                for (int head = 0; head < h; head++)
+                {
+                    Array.Copy(members[r].CrossKeys[i], head * nr * dh, crossK, ((r * h) + head) * n * dh, nr * dh);
+                    Array.Copy(members[r].CrossValues[i], head * nr * dh, crossV, ((r * h) + head) * n * dh, nr * dh);
+                }
+            }
+
+            inputs[Name("past_k", i)] = Tensor(pastK, [b, h, past, dh]);
+            inputs[Name("past_v", i)] = Tensor(pastV, [b, h, past, dh]);
+            inputs[Name("cross_k", i)] = Tensor(crossK, [b, h, n, dh]);
+            inputs[Name("cross_v", i)] = Tensor(crossV, [b, h, n, dh]);
+        }
+
+        Dictionary<string, Output> outputs = Run(_step, inputs, _stepOutputs);
+        outputs["next"].Floats.CopyTo(next);
+        outputs["stop_logit"].Floats.CopyTo(stop);
+        var presentK = new float[layers][];
+        var presentV = new float[layers][];
+        for (int i = 0; i < layers; i++)
+        {
+            presentK[i] = outputs[Name("present_k", i)].Floats;
+            presentV[i] = outputs[Name("present_v", i)].Floats;
+        }
+
+        for (int r = 0; r < b; r++)
+        {
+            members[r].Append(presentK, presentV, r, past);
+        }
+    }
+
+    private (float[][] Keys, float[][] Values, int Length) EncodeText(SpeechText text)
+    {
+        ReadOnlySpan<byte> bytes = text.Utf8.Span;
+        var ids = new long[bytes.Length + 2];
+        ids[0] = _config.BosId;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            ids[i + 1] = bytes[i];
+        }
+
+        ids[^1] = _config.EosId;
+        var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal)
+        {
+            ["ids"] = Tensor(ids, [1, ids.Length]),
+            ["lengths"] = Tensor(new long[] { ids.Length }, [1]),
+        };
+        if (_config.Speakers > 0)
+        {
+            int speaker = text.Speaker ?? throw new ArgumentException("This model has a speaker table: pass a speaker id.", nameof(text));
+            inputs["speaker"] = Tensor(new long[] { speaker }, [1]);
+        }
+
+        Dictionary<string, Output> outputs = Run(_text, inputs, _textOutputs);
+        var keys = new float[_config.PredictorLayers][];
+        var values = new float[_config.PredictorLayers][];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = outputs[Name("cross_k", i)].Floats;
+            values[i] = outputs[Name("cross_v", i)].Floats;
+        }
+
+        return (keys, values, ids.Length);
+    }
+
+    /// <summary>Runs a graph, disposing the inputs; returns each output's values (float32 or int64) and shape.</summary>
+    private static Dictionary<string, Output> Run(InferenceSession session, Dictionary<string, OrtValue> inputs, string[] outputNames)
+    {
+        try
+        {
+            using var options = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> results = session.Run(options, [.. inputs.Keys], [.. inputs.Values], outputNames);
+            var named = new Dictionary<string, Output>(StringComparer.Ordinal);
+            for (int i = 0; i < outputNames.Length; i++)
+            {
+                OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
+                named[outputNames[i]] = info.ElementDataType switch
+                {
+                    TensorElementType.Float => new Output(results[i].GetTensorDataAsSpan<float>().ToArray(), [], info.Shape),
+                    TensorElementType.Int64 => new Output([], results[i].GetTensorDataAsSpan<long>().ToArray(), info.Shape),
+                    TensorElementType.Bool => new Output([], [], info.Shape),
+                    _ => throw new OnnxModelException($"Unexpected output element type {info.ElementDataType}."),
+                };
+            }
+
+            return named;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException($"ONNX Runtime failed to run the graph: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        finally
+        {
+            foreach (OrtValue value in inputs.Values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    private static OrtValue Tensor<T>(T[] data, long[] shape)
+        where T : unmanaged =>
+        data.Length == 0
+            ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, ElementType<T>(), shape)
+            : OrtValue.CreateTensorValueFromMemory(data, shape);
+
+    private static TensorElementType ElementType<T>() =>
+        typeof(T) == typeof(float) ? TensorElementType.Float
+        : typeof(T) == typeof(long) ? TensorElementType.Int64
+        : typeof(T) == typeof(bool) ? TensorElementType.Bool
+        : throw new NotSupportedException(typeof(T).Name);
+
+    private static string Name(string prefix, int layer) => string.Create(CultureInfo.InvariantCulture, $"{prefix}_{layer}");
+
+    private static void CheckLayers(OnnxSpeechModelConfig config, InferenceSession step, string path)
+    {
+        for (int i = 0; i < config.PredictorLayers; i++)
+        {
+            if (!step.InputMetadata.ContainsKey(Name("past_k", i)))
+            {
+                throw new OnnxModelException($"'{path}' has no input past_k_{i}: the graph was exported from another configuration than config.json ({config.PredictorLayers} predictor layers).");
+            }
+        }
+
+        if (step.InputMetadata.ContainsKey(Name("past_k", config.PredictorLayers)))
+        {
+            throw new OnnxModelException($"'{path}' has more predictor layers than config.json's {config.PredictorLayers}: the graph was exported from another configuration.");
+        }
+    }
+
+    private OnnxSpeechSequence[] CheckBatch(IReadOnlyList<ISpeechSequence> sequences, int inputs, int next, int stop)
+    {
+        if (sequences.Count == 0)
+        {
+            throw new ArgumentException("A step needs at least one sequence.", nameof(sequences));
+        }
+
+        var batch = new OnnxSpeechSequence[sequences.Count];
+        var seen = new HashSet<OnnxSpeechSequence>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (sequences[i] is not OnnxSpeechSequence s || !ReferenceEquals(s.Owner, this))
+            {
+                throw new ArgumentException($"Sequence {i} was not started by this model.", nameof(sequences));
+            }
+
+            ObjectDisposedException.ThrowIf(s.IsDisposed, s);
+            if (!seen.Add(s))
+            {
+                throw new ArgumentException($"Sequence {i} appears twice in the batch.", nameof(sequences));
+            }
+
+            batch[i] = s;
+        }
+
+        long expected = (long)batch.Length * _config.LatentSize;
+        if (inputs != expected || next != expected || stop != batch.Length)
+        {
+            throw new ArgumentException(
+                $"A step of {batch.Length} sequences needs {expected} inputs and next latents and {batch.Length} stop logits; got {inputs}, {next} and {stop}.");
+        }
+
+        return batch;
+    }
+
+    private void ValidateText(SpeechText text)
+    {
+        int length = text.Utf8.Length;
+        if (length == 0)
+        {
+            throw new ArgumentException("The text is empty.", nameof(text));
+        }
+
+        if (length > _config.MaxTextBytes)
+        {
+            throw new ArgumentException($"The text is {length} UTF-8 bytes; this model takes at most {_config.MaxTextBytes} per run (split longer text).", nameof(text));
+        }
+
+        if (text.Speaker is int speaker)
+        {
+            if (_config.Speakers == 0)
+            {
+                throw new ArgumentException($"Speaker {speaker} was asked for, but this is a single-speaker model.", nameof(text));
+            }
+
+            if (speaker < 0 || speaker >= _config.Speakers)
+            {
+                throw new ArgumentException($"Speaker {speaker} is out of range: this model has speakers 0 to {_config.Speakers - 1}.", nameof(text));
+            }
+        }
+    }
+
+    private sealed record Output(float[] Floats, long[] Longs, long[] Shape);
+}

@@ -32,6 +32,36 @@ public sealed class ExportOnnxCommandTests
     }
 
     [Fact]
+    public async Task ExportOnnx_Model_WritesTheFourGraphsAndConfig()
+    {
+        string checkpoint = CliRun.TempPath(string.Empty);
+        string folder = CliRun.TempPath(string.Empty);
+        CliRun init = await CliRun.RunAsync("init", "--preset", "tiny", "-o", checkpoint, "--seed", "5");
+        Assert.True(init.ExitCode == 0, init.Error);
+
+        CliRun export = await CliRun.RunAsync("export", "onnx", "--model", checkpoint, "-o", folder, "--json");
+
+        Assert.True(export.ExitCode == 0, export.Error);
+        JsonObject result = JsonNode.Parse(export.Output.TrimEnd().Split('\n')[^1])!.AsObject();
+        Assert.Equal(17, result["opset"]!.GetValue<int>());
+        foreach (string graph in new[] { "text_encoder.onnx", "predictor_step.onnx", "audio_encoder.onnx", "mel_decoder.onnx" })
+        {
+            Assert.True(File.Exists(Path.Combine(folder, graph)), graph);
+        }
+
+        JsonObject config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
+        Assert.Equal("lewm", (string?)config["kind"]);
+    }
+
+    [Fact]
+    public async Task ExportOnnx_BothModelAndVocoder_ExitsTwoWithOneLine()
+    {
+        CliRun run = await CliRun.RunAsync("export", "onnx", "--model", Fixture("vocos-small-center"), "--vocoder", Fixture("vocos-small-center"), "-o", CliRun.TempPath(string.Empty));
+
+        run.AssertOneLineError("exactly one of --model");
+    }
+
+    [Fact]
     public async Task ExportOnnx_MissingVocosFolder_ExitsTwoWithOneLine()
     {
         CliRun run = await CliRun.RunAsync("export", "onnx", "--vocoder", CliRun.TempPath("-missing"), "-o", CliRun.TempPath(string.Empty));

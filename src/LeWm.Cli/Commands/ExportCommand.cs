@@ -10,6 +10,7 @@ namespace LeWm.Cli.Commands;
 /// <c>lewm export fp16 --model DIR -o DIR [--json]</c>: the same checkpoint with float16 weights (half the size), for
 /// shipping a finished model. <c>lewm export onnx --vocoder DIR -o DIR [--json]</c>: a Vocos folder as ONNX
 /// (<c>vocoder.onnx</c> + <c>config.json</c>), which every <c>--vocoder</c> option accepts.
+/// <c>lewm export onnx --model DIR -o DIR [--json]</c>: a LeWM checkpoint as ONNX graphs + <c>config.json</c>.
 /// </summary>
 internal static class ExportCommand
 {
@@ -57,42 +58,78 @@ internal static class ExportCommand
 
     private static Command CreateOnnx(TextWriter output)
     {
-        var vocoder = new Option<DirectoryInfo>("--vocoder") { Description = "The Vocos folder to export (config.yaml + pytorch_model.bin or model.safetensors).", Required = true };
-        var destination = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write vocoder.onnx and config.json into (not the source folder).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "The LeWM checkpoint folder to export (config.json + weights): text_encoder, predictor_step, audio_encoder and mel_decoder graphs + config.json; run it with --model OUTPUT on ONNX Runtime." };
+        var vocoder = new Option<DirectoryInfo>("--vocoder") { Description = "The Vocos folder to export (config.yaml + pytorch_model.bin or model.safetensors)." };
+        var destination = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write the graphs and config.json into (not the source folder).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
-        var command = new Command("onnx", "Export a Vocos vocoder to ONNX (opset 17): the graph up to the complex spectrum + config.json; run it with --vocoder OUTPUT on ONNX Runtime.") { vocoder, destination, json };
+        var command = new Command("onnx", "Export a LeWM model (--model) or a Vocos vocoder (--vocoder) to ONNX (opset 17, IR 8): one graph per component + config.json.") { model, vocoder, destination, json };
         command.SetAction(parse =>
         {
-            DirectoryInfo source = parse.GetRequiredValue(vocoder);
+            DirectoryInfo? modelFolder = parse.GetValue(model);
+            DirectoryInfo? vocoderFolder = parse.GetValue(vocoder);
+            if ((modelFolder is null) == (vocoderFolder is null))
+            {
+                throw new UsageException("Pass exactly one of --model (a LeWM checkpoint) and --vocoder (a Vocos folder).");
+            }
+
             DirectoryInfo target = parse.GetRequiredValue(destination);
-            if (!source.Exists)
-            {
-                throw new DirectoryNotFoundException($"The Vocos folder '{source.FullName}' does not exist.");
-            }
-
-            if (OnnxVocoder.IsOnnxFolder(source.FullName))
-            {
-                throw new UsageException($"'{source.FullName}' is already an ONNX export; pass the Vocos folder (config.yaml + weights).");
-            }
-
-            if (File.Exists(target.FullName))
-            {
-                throw new UsageException($"The output '{target.FullName}' is a file; expected a folder.");
-            }
-
-            if (string.Equals(Path.TrimEndingDirectorySeparator(source.FullName), Path.TrimEndingDirectorySeparator(target.FullName), StringComparison.Ordinal))
-            {
-                throw new UsageException($"The output folder '{target.FullName}' is the source folder; write the ONNX export elsewhere.");
-            }
-
-            OnnxVocoderConfig config = VocosOnnxExporter.Export(source.FullName, target.FullName);
-            string graph = Path.Combine(target.FullName, config.Graph);
-            long bytes = new FileInfo(graph).Length;
-            output.WriteLine(parse.GetValue(json)
-                ? JsonLine.Of(("output", target.FullName), ("graph", graph), ("opset", config.Opset), ("graph_bytes", bytes))
-                : $"Wrote {target.FullName}: {config.Graph} ({bytes:N0} bytes, opset {config.Opset}) and {OnnxVocoderConfig.FileName}.");
-            return ExitCodes.Success;
+            return modelFolder is not null
+                ? ExportModel(output, modelFolder, target, parse.GetValue(json))
+                : ExportVocoder(output, vocoderFolder!, target, parse.GetValue(json));
         });
         return command;
+    }
+
+    private static int ExportModel(TextWriter output, DirectoryInfo modelFolder, DirectoryInfo target, bool json)
+    {
+        string source = ModelFolder.Require(modelFolder);
+        CheckTarget(source, target);
+        if (File.Exists(Path.Combine(source, OnnxSpeechModelConfig.FileName))
+            && File.ReadAllText(Path.Combine(source, OnnxSpeechModelConfig.FileName)).Contains("\"graphs\"", StringComparison.Ordinal))
+        {
+            throw new UsageException($"'{source}' is already an ONNX export; pass the checkpoint folder (config.json + weights).");
+        }
+
+        IReadOnlyDictionary<string, string> graphs = LeWmOnnxExporter.Export(source, target.FullName);
+        long bytes = graphs.Values.Sum(file => new FileInfo(Path.Combine(target.FullName, file)).Length);
+        output.WriteLine(json
+            ? JsonLine.Of(("output", target.FullName), ("graphs", string.Join(",", graphs.Values)), ("opset", 17), ("graph_bytes", bytes))
+            : $"Wrote {target.FullName}: {string.Join(", ", graphs.Values)} ({bytes:N0} bytes, opset 17) and {OnnxSpeechModelConfig.FileName}.");
+        return ExitCodes.Success;
+    }
+
+    private static int ExportVocoder(TextWriter output, DirectoryInfo source, DirectoryInfo target, bool json)
+    {
+        if (!source.Exists)
+        {
+            throw new DirectoryNotFoundException($"The Vocos folder '{source.FullName}' does not exist.");
+        }
+
+        if (OnnxVocoder.IsOnnxFolder(source.FullName))
+        {
+            throw new UsageException($"'{source.FullName}' is already an ONNX export; pass the Vocos folder (config.yaml + weights).");
+        }
+
+        CheckTarget(source.FullName, target);
+        OnnxVocoderConfig config = VocosOnnxExporter.Export(source.FullName, target.FullName);
+        string graph = Path.Combine(target.FullName, config.Graph);
+        long bytes = new FileInfo(graph).Length;
+        output.WriteLine(json
+            ? JsonLine.Of(("output", target.FullName), ("graph", graph), ("opset", config.Opset), ("graph_bytes", bytes))
+            : $"Wrote {target.FullName}: {config.Graph} ({bytes:N0} bytes, opset {config.Opset}) and {OnnxVocoderConfig.FileName}.");
+        return ExitCodes.Success;
+    }
+
+    private static void CheckTarget(string source, DirectoryInfo target)
+    {
+        if (File.Exists(target.FullName))
+        {
+            throw new UsageException($"The output '{target.FullName}' is a file; expected a folder.");
+        }
+
+        if (string.Equals(Path.TrimEndingDirectorySeparator(source), Path.TrimEndingDirectorySeparator(target.FullName), StringComparison.Ordinal))
+        {
+            throw new UsageException($"The output folder '{target.FullName}' is the source folder; write the ONNX export elsewhere.");
+        }
     }
 }

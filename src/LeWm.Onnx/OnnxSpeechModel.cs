@@ -96,6 +96,32 @@ public sealed class OnnxSpeechModel : ISpeechModel
         }
     }
 
+    /// <summary>Tells whether <paramref name="directory"/> is an exported LeWM model (its <c>config.json</c> says <c>kind: lewm</c>).</summary>
+    /// <param name="directory">The folder.</param>
+    /// <returns>True for an ONNX export; false for a checkpoint or anything else.</returns>
+    public static bool IsOnnxFolder(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        string path = Path.Combine(directory, OnnxSpeechModelConfig.FileName);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("kind", out System.Text.Json.JsonElement kind)
+                && kind.ValueKind == System.Text.Json.JsonValueKind.String
+                && kind.GetString() == OnnxSpeechModelConfig.LeWmKind;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <inheritdoc />
     public ISpeechSequence StartSequence(SpeechText text, LatentFrames? prompt = null)
     {

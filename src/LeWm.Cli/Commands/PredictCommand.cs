@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using LeWm.Audio.Mel;
 using LeWm.Inference;
-using LeWm.Model.Backends;
 
 namespace LeWm.Cli.Commands;
 
@@ -38,7 +37,7 @@ internal static class PredictCommand
             }
 
             string folder = ModelFolder.Require(parse.GetRequiredValue(model));
-            using LeWmSpeechModel speechModel = LeWmSpeechModel.Load(folder);
+            using ISpeechModel speechModel = SpeechModelFactory.Load(folder);
             byte[] utf8 = Encoding.UTF8.GetBytes(transcript);
             if (utf8.Length > speechModel.Info.MaxTextBytes)
             {

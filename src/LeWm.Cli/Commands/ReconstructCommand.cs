@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LeWm.Audio.Mel;
 using LeWm.Inference;
-using LeWm.Model.Backends;
 
 namespace LeWm.Cli.Commands;
 
@@ -25,7 +24,7 @@ internal static class ReconstructCommand
             FileInfo target = parse.GetRequiredValue(destination);
             AutoencoderRun.CheckOutput(target);
             string folder = ModelFolder.Require(parse.GetRequiredValue(model));
-            using LeWmSpeechModel speechModel = LeWmSpeechModel.Load(folder);
+            using ISpeechModel speechModel = SpeechModelFactory.Load(folder);
             LogMel mel = AutoencoderRun.ReadInput(parse.GetRequiredValue(input), speechModel.Info);
             LatentFrames latents = AutoencoderRun.Encode(speechModel, mel, cancellationToken);
             (string Key, object Value)[] fields = await AutoencoderRun.WriteAsync(

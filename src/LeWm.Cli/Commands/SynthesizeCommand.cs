@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeWm.Audio;
 using LeWm.Audio.Wav;
 using LeWm.Inference;
+using LeWm.Onnx;
 using LeWm.Voices.Hindi;
 
 namespace LeWm.Cli.Commands;
@@ -97,7 +98,9 @@ internal static class SynthesizeCommand
 
     /// <summary>Uses <paramref name="model"/>, or the shipped default voice (with its default speaker) when it is null.</summary>
     private static TtsEngineBuilder Configure(TtsEngineBuilder builder, DirectoryInfo? model) =>
-        model is null ? builder.UseDefaultVoice() : builder.UseModel(ModelFolder.Require(model));
+        model is null ? builder.UseDefaultVoice()
+        : OnnxSpeechModel.IsOnnxFolder(ModelFolder.Require(model)) ? builder.UseOnnx(ModelFolder.Require(model))
+        : builder.UseModel(ModelFolder.Require(model));
 
     private static void WriteSpeakers(TextWriter output, IReadOnlyList<SpeakerDescriptor> speakers, int? defaultSpeaker, bool json)
     {

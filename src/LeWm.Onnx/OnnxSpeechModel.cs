@@ -527,6 +527,14 @@ public sealed class OnnxSpeechModel : ISpeechModel
         {
             throw new OnnxModelException($"'{path}' has more predictor layers than config.json's {config.PredictorLayers}: the graph was exported from another configuration.");
         }
+
+        int[] latent = step.InputMetadata["latent"].Dimensions;
+        int[] keys = step.InputMetadata[Name("past_k", 0)].Dimensions;
+        if (latent.Length != 2 || latent[1] != config.LatentSize || keys.Length != 4 || keys[1] != config.Heads || keys[3] != config.HeadDimension)
+        {
+            throw new OnnxModelException(
+                $"'{path}' takes latents of size {(latent.Length == 2 ? latent[1] : -1)} and {(keys.Length == 4 ? keys[1] : -1)} heads of {(keys.Length == 4 ? keys[3] : -1)}; config.json says {config.LatentSize}, {config.Heads} and {config.HeadDimension}: the graph was exported from another configuration.");
+        }
     }
 
     private OnnxSpeechSequence[] CheckBatch(IReadOnlyList<ISpeechSequence> sequences, int inputs, int next, int stop)

@@ -105,6 +105,27 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
         Assert.Contains("not an exported LeWM model", notLeWm.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"latent_size\": 64", "\"latent_size\": 32", "latents of size 64")]
+    [InlineData("\"predictor_layers\": 2", "\"predictor_layers\": 3", "no input past_k_2")]
+    [InlineData("\"kind\": \"lewm\"", "\"kind\": \"vocos\"", "not an exported LeWM model")]
+    public void Load_ConfigOfAnotherConfiguration_ThrowsOnnxModelException(string field, string replacement, string message)
+    {
+        string folder = OnnxTestFiles.TempFolder();
+        foreach (string file in Directory.GetFiles(fixture.Plain.ExportFolder))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        string configPath = Path.Combine(folder, "config.json");
+        string json = File.ReadAllText(configPath);
+        Assert.Contains(field, json, StringComparison.Ordinal);
+        File.WriteAllText(configPath, json.Replace(field, replacement, StringComparison.Ordinal));
+
+        OnnxModelException error = Assert.Throws<OnnxModelException>(() => OnnxSpeechModel.Load(folder));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void StartSequence_SpeakerModelWithoutSpeaker_ThrowsArgumentException()
     {

@@ -413,21 +413,34 @@ public sealed class OnnxSpeechModel : ISpeechModel
             inputs[Name("cross_v", i)] = Tensor(crossV, [b, h, n, dh]);
         }
 
-        Dictionary<string, Output> outputs = Run(_step, inputs, _stepOutputs);
-        outputs["next"].Floats.CopyTo(next);
-        outputs["stop_logit"].Floats.CopyTo(stop);
-        var presentK = new float[layers][];
-        var presentV = new float[layers][];
-        for (int i = 0; i < layers; i++)
+        foreach (OnnxSpeechSequence member in members)
         {
-            presentK[i] = outputs[Name("present_k", i)].Floats;
-            presentV[i] = outputs[Name("present_v", i)].Floats;
+            member.ReserveFrame();
         }
 
-        for (int r = 0; r < b; r++)
+        // Read the outputs in place: only each row's new frame of present K/V is copied out.
+        float[] nextValues = [], stopValues = [];
+        Run(_step, inputs, _stepOutputs, results =>
         {
-            members[r].Append(presentK, presentV, r, past);
+            nextValues = results[0].GetTensorDataAsSpan<float>().ToArray();
+            stopValues = results[1].GetTensorDataAsSpan<float>().ToArray();
+            for (int i = 0; i < layers; i++)
+            {
+                ReadOnlySpan<float> presentK = results[2 + (2 * i)].GetTensorDataAsSpan<float>();
+                ReadOnlySpan<float> presentV = results[3 + (2 * i)].GetTensorDataAsSpan<float>();
+                for (int r = 0; r < b; r++)
+                {
+                    members[r].AppendLayer(i, presentK, presentV, r, past);
+                }
+            }
+        });
+        foreach (OnnxSpeechSequence member in members)
+        {
+            member.CommitFrame();
         }
+
+        nextValues.CopyTo(next);
+        stopValues.CopyTo(stop);
     }
 
     private (float[][] Keys, float[][] Values, int Length) EncodeText(SpeechText text)
@@ -467,11 +480,9 @@ public sealed class OnnxSpeechModel : ISpeechModel
     /// <summary>Runs a graph, disposing the inputs; returns each output's values (float32 or int64) and shape.</summary>
     private static Dictionary<string, Output> Run(InferenceSession session, Dictionary<string, OrtValue> inputs, string[] outputNames)
     {
-        try
+        var named = new Dictionary<string, Output>(StringComparer.Ordinal);
+        Run(session, inputs, outputNames, results =>
         {
-            using var options = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> results = session.Run(options, [.. inputs.Keys], [.. inputs.Values], outputNames);
-            var named = new Dictionary<string, Output>(StringComparer.Ordinal);
             for (int i = 0; i < outputNames.Length; i++)
             {
                 OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
@@ -483,8 +494,18 @@ public sealed class OnnxSpeechModel : ISpeechModel
                     _ => throw new OnnxModelException($"Unexpected output element type {info.ElementDataType}."),
                 };
             }
+        });
+        return named;
+    }
 
-            return named;
+    /// <summary>Runs a graph, disposing the inputs, and lets <paramref name="read"/> read the outputs before they are freed.</summary>
+    private static void Run(InferenceSession session, Dictionary<string, OrtValue> inputs, string[] outputNames, Action<IReadOnlyList<OrtValue>> read)
+    {
+        try
+        {
+            using var options = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> results = session.Run(options, [.. inputs.Keys], [.. inputs.Values], outputNames);
+            read(results);
         }
         catch (OnnxRuntimeException e)
         {

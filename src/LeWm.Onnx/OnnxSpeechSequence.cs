@@ -61,27 +61,29 @@ internal sealed class OnnxSpeechSequence : ISpeechSequence
         }
     }
 
-    /// <summary>Appends the new frame (the last of <c>present</c> <c>[B, H, past + 1, dh]</c>, row <paramref name="row"/>) to the cache of every layer.</summary>
-    public void Append(IReadOnlyList<float[]> presentKeys, IReadOnlyList<float[]> presentValues, int row, int past)
+    /// <summary>Makes room for one more frame (call before <see cref="AppendLayer"/> and <see cref="CommitFrame"/>).</summary>
+    public void ReserveFrame()
     {
         if (CacheLength == _capacity)
         {
             Grow();
         }
-
-        for (int layer = 0; layer < _keys.Length; layer++)
-        {
-            for (int h = 0; h < _heads; h++)
-            {
-                int from = ((((row * _heads) + h) * (past + 1)) + past) * _headDimension;
-                int to = ((h * _capacity) + CacheLength) * _headDimension;
-                Array.Copy(presentKeys[layer], from, _keys[layer], to, _headDimension);
-                Array.Copy(presentValues[layer], from, _values[layer], to, _headDimension);
-            }
-        }
-
-        CacheLength++;
     }
+
+    /// <summary>Writes the new frame of one layer: the last frame of <c>present</c> <c>[B, H, past + 1, dh]</c>, row <paramref name="row"/>.</summary>
+    public void AppendLayer(int layer, ReadOnlySpan<float> presentKeys, ReadOnlySpan<float> presentValues, int row, int past)
+    {
+        for (int h = 0; h < _heads; h++)
+        {
+            int from = ((((row * _heads) + h) * (past + 1)) + past) * _headDimension;
+            int to = ((h * _capacity) + CacheLength) * _headDimension;
+            presentKeys.Slice(from, _headDimension).CopyTo(_keys[layer].AsSpan(to, _headDimension));
+            presentValues.Slice(from, _headDimension).CopyTo(_values[layer].AsSpan(to, _headDimension));
+        }
+    }
+
+    /// <summary>Counts the frame written by <see cref="AppendLayer"/> for every layer.</summary>
+    public void CommitFrame() => CacheLength++;
 
     public void Dispose() => IsDisposed = true;
 

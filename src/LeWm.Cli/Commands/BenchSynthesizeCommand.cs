@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using LeWm.Inference;
 using LeWm.Model.Backends;
+using LeWm.Onnx;
 
 namespace LeWm.Cli.Commands;
 
@@ -67,8 +68,10 @@ internal static class BenchSynthesizeCommand
             string folder = ModelFolder.Require(parse.GetRequiredValue(model));
             bool quiet = parse.GetValue(json);
             string weights = parse.GetRequiredValue(stepWeights);
-            var speechModel = LeWmSpeechModel.Load(
-                folder, new LeWmModelOptions { CpuStepWeights = weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full });
+            ISpeechModel speechModel = OnnxSpeechModel.IsOnnxFolder(folder)
+                ? OnnxSpeechModel.Load(folder)
+                : LeWmSpeechModel.Load(
+                    folder, new LeWmModelOptions { CpuStepWeights = weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full });
             await using TtsEngine engine = TtsEngine.CreateBuilder()
                 .UseSpeechModel(speechModel)
                 .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder)))
@@ -164,7 +167,7 @@ internal static class BenchSynthesizeCommand
     /// <summary>Times autoregressive decoding of <paramref name="frames"/> frames with the backend's KV cache (text encoding included).</summary>
     /// <returns>The median milliseconds and the latents of the last round.</returns>
     private static (double Milliseconds, LatentFrames Latents) TimeCachedDecode(
-        LeWmSpeechModel model, SpeechText text, int frames, int rounds, CancellationToken cancellationToken)
+        ISpeechModel model, SpeechText text, int frames, int rounds, CancellationToken cancellationToken)
     {
         int size = model.Info.LatentSize;
         var latents = new float[frames * size];
@@ -201,7 +204,7 @@ internal static class BenchSynthesizeCommand
     /// </summary>
     /// <returns>The estimated milliseconds for all steps and how many steps were timed.</returns>
     private static (double Milliseconds, int TimedSteps) EstimateUncachedDecode(
-        LeWmSpeechModel model, SpeechText text, LatentFrames latents, int samples, CancellationToken cancellationToken)
+        ISpeechModel model, SpeechText text, LatentFrames latents, int samples, CancellationToken cancellationToken)
     {
         int steps = latents.Frames;
         int[] lengths = [.. Enumerable.Range(0, Math.Min(samples, steps))

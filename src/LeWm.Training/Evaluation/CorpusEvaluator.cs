@@ -88,7 +88,7 @@ public static class CorpusEvaluator
             entries.TryAdd(entry.Id, entry);
         }
 
-        DatasetItem[] chosen = [.. heldOut.OrderBy(item => item.Id, StringComparer.Ordinal).Take(options.MaxItems)];
+        DatasetItem[] chosen = [.. AcrossSpeakers(heldOut).Take(options.MaxItems)];
         var griffinLim = new GriffinLim(frontEnd.Options, options.GriffinLim);
         var items = new List<ItemEvaluation>(chosen.Length);
         foreach (DatasetItem held in chosen)
@@ -105,6 +105,17 @@ public static class CorpusEvaluator
 
         return new CorpusEvaluation(dataset.ManifestPath, allItems ? AllItemsSplit : ValidationSplit, heldOut.Count, items);
     }
+
+    /// <summary>
+    /// The items in an order that takes every speaker's first item (by id), then every speaker's second, and so on, so
+    /// that a limit samples all speakers evenly instead of the first speaker's items only.
+    /// </summary>
+    private static IEnumerable<DatasetItem> AcrossSpeakers(IReadOnlyList<DatasetItem> items) =>
+        items.GroupBy(item => item.SpeakerId)
+            .SelectMany(speaker => speaker.OrderBy(item => item.Id, StringComparer.Ordinal).Select((item, rank) => (item, rank)))
+            .OrderBy(x => x.rank)
+            .ThenBy(x => x.item.SpeakerId)
+            .Select(x => x.item);
 
     private static async Task<ItemEvaluation> EvaluateItemAsync(
         ITtsEngine engine, MelSpectrogram frontEnd, GriffinLim griffinLim, MelCepstralDistortionOptions distortion,

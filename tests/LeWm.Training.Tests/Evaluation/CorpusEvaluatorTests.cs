@@ -18,7 +18,7 @@ public sealed class CorpusEvaluatorTests : IDisposable
     public void Dispose() => _corpus.Dispose();
 
     /// <summary>Writes <paramref name="count"/> items of 0.5–0.8 s tones at 24 kHz with their Vocos mels and returns the folder.</summary>
-    private string WriteCorpus(int count, out Dictionary<string, float[]> audioByText)
+    private string WriteCorpus(int count, out Dictionary<string, float[]> audioByText, Func<int, string>? speakerOf = null)
     {
         string folder = _corpus.NewFolder();
         var front = new MelSpectrogram();
@@ -41,7 +41,7 @@ public sealed class CorpusEvaluatorTests : IDisposable
             NpyFile.Write(Path.Combine(folder, id + ".npy"), mel.Values, mel.Bands, mel.Frames);
             string text = string.Create(CultureInfo.InvariantCulture, $"sentence number {i}");
             audioByText[text] = samples;
-            entries.Add(new ManifestEntry(id, text, "asha", id + ".wav", id + ".npy", mel.Frames, (double)samples.Length / Rate));
+            entries.Add(new ManifestEntry(id, text, speakerOf?.Invoke(i) ?? "asha", id + ".wav", id + ".npy", mel.Frames, (double)samples.Length / Rate));
         }
 
         Manifest.Write(Path.Combine(folder, Manifest.FileName), entries);
@@ -108,6 +108,20 @@ public sealed class CorpusEvaluatorTests : IDisposable
 
         Assert.Equal("all", result.Split);
         Assert.Equal(6, result.Items.Count);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_LimitBelowTheItemCount_SamplesEverySpeaker()
+    {
+        // Ids utt00–utt02 belong to asha and utt03–utt05 to bela: the first two ids are both asha's.
+        string data = WriteCorpus(6, out Dictionary<string, float[]> audio, i => i < 3 ? "asha" : "bela");
+        using var engine = new EchoEngine(audio, sampleRate: 24_000);
+
+        CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
+            engine, LeWmConfig.Tiny, data, new CorpusEvaluatorOptions { MaxItems = 2, AllItems = true });
+
+        Assert.Equal(["asha", "bela"], result.Items.Select(i => i.Speaker).Order(StringComparer.Ordinal));
+        Assert.Equal(["utt00", "utt03"], result.Items.Select(i => i.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]

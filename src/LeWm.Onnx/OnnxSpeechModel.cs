@@ -13,11 +13,12 @@ namespace LeWm.Onnx;
 /// <c>audio_encoder.onnx</c> for <see cref="EncodeAudio"/> and <c>mel_decoder.onnx</c> for <see cref="DecodeLatents"/>.
 /// </summary>
 /// <remarks>
-/// <para>Each sequence keeps its self-attention cache as managed arrays; a step stacks the batch's caches, padded to the
-/// longest with <c>past_valid</c> false, and the text keys and values padded to the longest text with
-/// <c>text_mask</c> false, so sequences of different lengths share one call. A sequence's first step feeds the start
-/// frame and then its voice prompt frame by frame (each a step of its own), which is what the TorchSharp backend's
-/// prefill computes.</para>
+/// <para>Sequences stepped together form an <see cref="OnnxSequenceGroup"/>: the text keys and values and the text
+/// mask are stacked once per group (padded to the longest text, <c>text_mask</c> false), and each call's present K/V
+/// outputs are fed back as the next call's past, so a step of an unchanged batch copies no cache. When the batch's
+/// membership changes, the rows are gathered once into a new group (padding masked by <c>past_valid</c>). Fresh
+/// sequences of one call share their first steps: one call with the start frame for all of them, then one call per
+/// voice-prompt frame, which is what the TorchSharp backend's prefill computes.</para>
 /// <para><see cref="Predict"/> runs the step graph over the true latents, one frame per call. Not thread-safe on its
 /// own: calls are serialised by a lock, as the engine expects.</para>
 /// </remarks>
@@ -31,6 +32,8 @@ public sealed class OnnxSpeechModel : ISpeechModel
     private readonly string[] _stepOutputs;
     private readonly string[] _textOutputs;
     private readonly object _gate = new();
+    private readonly HashSet<OnnxSequenceGroup> _groups = new(ReferenceEqualityComparer.Instance);
+    private readonly string[] _stepInputs;
     private bool _disposed;
 
     private OnnxSpeechModel(OnnxSpeechModelConfig config, InferenceSession text, InferenceSession step, InferenceSession? audio, InferenceSession? decoder)
@@ -42,6 +45,11 @@ public sealed class OnnxSpeechModel : ISpeechModel
         _decoder = decoder;
         int layers = config.PredictorLayers;
         _stepOutputs = ["next", "stop_logit", .. Enumerable.Range(0, layers).SelectMany(i => new[] { Name("present_k", i), Name("present_v", i) })];
+        _stepInputs =
+        [
+            "latent", "use_start", "position", "past_valid", "text_mask",
+            .. Enumerable.Range(0, layers).SelectMany(i => new[] { Name("past_k", i), Name("past_v", i), Name("cross_k", i), Name("cross_v", i) }),
+        ];
         _textOutputs = ["text_mask", .. Enumerable.Range(0, layers).SelectMany(i => new[] { Name("cross_k", i), Name("cross_v", i) })];
         Info = new SpeechModelInfo(
         config.MelBands, config.LatentSize, config.Downsample, 24_000, 256, config.MaxTextBytes, config.MaxFrames,
@@ -51,6 +59,33 @@ public sealed class OnnxSpeechModel : ISpeechModel
 
     /// <inheritdoc />
     public SpeechModelInfo Info { get; }
+
+    /// <summary>Gets the lock that serialises every call (sequences take it to leave their group).</summary>
+    internal object Gate => _gate;
+
+    /// <summary>Gets how many sequence groups are alive (for leak checks).</summary>
+    internal int LiveGroups
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _groups.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets how many <see cref="OrtValue"/>s the live groups hold (for leak checks).</summary>
+    internal int LiveGroupValues
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _groups.Sum(g => g.OwnedValues);
+            }
+        }
+    }
 
     /// <summary>Opens an exported folder.</summary>
     /// <param name="directory">The folder (<c>config.json</c> with kind <c>lewm</c> + graphs).</param>
@@ -136,8 +171,7 @@ public sealed class OnnxSpeechModel : ISpeechModel
             }
 
             (float[][] keys, float[][] values, int n) = EncodeText(text);
-            int capacity = Info.LengthCap(text.Utf8.Length) + (prompt?.Frames ?? 0) + 1;
-            return new OnnxSpeechSequence(this, keys, values, n, prompt is { Frames: > 0 } ? prompt : null, _config.Heads, _config.HeadDimension, capacity);
+            return new OnnxSpeechSequence(this, keys, values, n, prompt is { Frames: > 0 } ? prompt : null);
         }
     }
 
@@ -150,47 +184,57 @@ public sealed class OnnxSpeechModel : ISpeechModel
             ObjectDisposedException.ThrowIf(_disposed, this);
             OnnxSpeechSequence[] batch = CheckBatch(sequences, inputs.Length, nextLatents.Length, stopLogits.Length);
             int l = _config.LatentSize;
-            var running = new List<int>(batch.Length);
+            List<int> fresh = [], running = [];
             for (int i = 0; i < batch.Length; i++)
             {
-                OnnxSpeechSequence m = batch[i];
-                if (m.FedFrames > 0)
+                (batch[i].Group is null ? fresh : running).Add(i);
+            }
+
+            if (fresh.Count > 0)
+            {
+                OnnxSpeechSequence[] members = [.. fresh.Select(i => batch[i])];
+                var next = new float[members.Length * l];
+                var stop = new float[members.Length];
+                Prefill(members, next, stop);
+                Scatter(fresh, next, stop, nextLatents, stopLogits);
+            }
+
+            if (running.Count > 0)
+            {
+                OnnxSpeechSequence[] members = [.. running.Select(i => batch[i])];
+                OnnxSequenceGroup group = EnsureGroup(members);
+                bool whole = running.Count == batch.Length;
+                float[] fed = whole ? inputs.ToArray() : new float[members.Length * l];
+                if (!whole)
                 {
-                    running.Add(i);
-                    continue;
+                    for (int r = 0; r < members.Length; r++)
+                    {
+                        inputs.Slice(running[r] * l, l).CopyTo(fed.AsSpan(r * l, l));
+                    }
                 }
 
-                // First step: the start frame, then the voice prompt frame by frame.
-                Span<float> next = nextLatents.Slice(i * l, l), stop = stopLogits.Slice(i, 1);
-                Step([m], new float[l], [true], next, stop);
-                for (int f = 0; f < m.PromptFrames; f++)
+                if (whole)
                 {
-                    Step([m], m.Prompt!.Frame(f).ToArray(), [false], next, stop);
+                    group.Step(fed, new bool[members.Length], null, nextLatents, stopLogits);
+                }
+                else
+                {
+                    var next = new float[members.Length * l];
+                    var stop = new float[members.Length];
+                    group.Step(fed, new bool[members.Length], null, next, stop);
+                    Scatter(running, next, stop, nextLatents, stopLogits);
                 }
 
-                m.FedFrames = m.PromptFrames + 1;
+                foreach (OnnxSpeechSequence m in members)
+                {
+                    m.FedFrames++;
+                }
             }
 
-            if (running.Count == 0)
+            if (fresh.Count > 0 && running.Count > 0)
             {
-                return;
-            }
-
-            OnnxSpeechSequence[] members = [.. running.Select(i => batch[i])];
-            var fed = new float[members.Length * l];
-            for (int r = 0; r < members.Length; r++)
-            {
-                inputs.Slice(running[r] * l, l).CopyTo(fed.AsSpan(r * l, l));
-            }
-
-            var nextRows = new float[members.Length * l];
-            var stopRows = new float[members.Length];
-            Step(members, fed, new bool[members.Length], nextRows, stopRows);
-            for (int r = 0; r < members.Length; r++)
-            {
-                nextRows.AsSpan(r * l, l).CopyTo(nextLatents.Slice(running[r] * l, l));
-                stopLogits[running[r]] = stopRows[r];
-                members[r].FedFrames++;
+                // The next call is most likely the whole batch again: gather it now, once.
+                EnsureGroup(batch);
             }
         }
     }
@@ -277,7 +321,8 @@ public sealed class OnnxSpeechModel : ISpeechModel
             }
 
             (float[][] keys, float[][] values, int n) = EncodeText(text);
-            var sequence = new OnnxSpeechSequence(this, keys, values, n, null, _config.Heads, _config.HeadDimension, latents.Frames);
+            using var sequence = new OnnxSpeechSequence(this, keys, values, n, null);
+            OnnxSequenceGroup group = NewFresh([sequence]);
             int l = _config.LatentSize;
             var predictions = new float[latents.Frames * l];
             var stop = new float[1];
@@ -285,7 +330,7 @@ public sealed class OnnxSpeechModel : ISpeechModel
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 float[] fed = t == 0 ? new float[l] : latents.Frame(t - 1).ToArray();
-                Step([sequence], fed, [t == 0], predictions.AsSpan(t * l, l), stop);
+                group.Step(fed, [t == 0], null, predictions.AsSpan(t * l, l), stop);
             }
 
             return new LatentFrames(predictions, latents.Frames, l);
@@ -361,6 +406,11 @@ public sealed class OnnxSpeechModel : ISpeechModel
             }
 
             _disposed = true;
+            foreach (OnnxSequenceGroup group in _groups.ToArray())
+            {
+                group.Dispose();
+            }
+
             _text.Dispose();
             _step.Dispose();
             _audio?.Dispose();
@@ -368,79 +418,75 @@ public sealed class OnnxSpeechModel : ISpeechModel
         }
     }
 
-    /// <summary>One call of the step graph for <paramref name="members"/>; appends each member's new frame to its cache.</summary>
-    private void Step(OnnxSpeechSequence[] members, float[] latents, bool[] useStart, Span<float> next, Span<float> stop)
+    /// <summary>Runs the step graph on inputs in <see cref="_stepInputs"/> order; the caller owns (and frees) the outputs.</summary>
+    internal IDisposableReadOnlyCollection<OrtValue> RunStep(OrtValue[] inputs)
     {
-        int b = members.Length, h = _config.Heads, dh = _config.HeadDimension, layers = _config.PredictorLayers;
-        int past = members.Max(m => m.CacheLength), n = members.Max(m => m.TextLength);
-        var pastValid = new bool[b * past];
-        var textMask = new bool[b * n];
-        for (int r = 0; r < b; r++)
+        try
         {
-            pastValid.AsSpan(r * past, members[r].CacheLength).Fill(true);
-            textMask.AsSpan(r * n, members[r].TextLength).Fill(true);
+            using var options = new RunOptions();
+            return _step.Run(options, _stepInputs, inputs, _stepOutputs);
         }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException($"ONNX Runtime failed to run the graph: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
 
-        var inputs = new Dictionary<string, OrtValue>(StringComparer.Ordinal)
+    /// <summary>
+    /// The first steps of fresh sequences, all in one group: one call with the start frame for every row, then one
+    /// call per voice-prompt frame (rows whose prompt is over get a masked frame). <paramref name="next"/> and
+    /// <paramref name="stop"/> receive each row's output after its last fed frame.
+    /// </summary>
+    private void Prefill(OnnxSpeechSequence[] members, Span<float> next, Span<float> stop)
+    {
+        int b = members.Length, l = _config.LatentSize;
+        OnnxSequenceGroup group = NewFresh(members);
+        var start = new bool[b];
+        Array.Fill(start, true);
+        group.Step(new float[b * l], start, null, next, stop);
+        int longest = members.Max(m => m.PromptFrames);
+        for (int f = 0; f < longest; f++)
         {
-            ["latent"] = Tensor(latents, [b, _config.LatentSize]),
-            ["use_start"] = Tensor(useStart, [b]),
-            ["position"] = Tensor(members.Select(m => (long)m.CacheLength).ToArray(), [b]),
-            ["past_valid"] = Tensor(pastValid, [b, past]),
-            ["text_mask"] = Tensor(textMask, [b, n]),
-        };
-        for (int i = 0; i < layers; i++)
-        {
-            var pastK = new float[b * h * past * dh];
-            var pastV = new float[b * h * past * dh];
-            var crossK = new float[b * h * n * dh];
-            var crossV = new float[b * h * n * dh];
+            var fed = new float[b * l];
+            var feeds = new bool[b];
             for (int r = 0; r < b; r++)
             {
-                members[r].CopyPast(i, keys: true, pastK, r, past);
-                members[r].CopyPast(i, keys: false, pastV, r, past);
-                int nr = members[r].TextLength;
-                for (int head = 0; head < h; head++)
+                if (f < members[r].PromptFrames)
                 {
-                    Array.Copy(members[r].CrossKeys[i], head * nr * dh, crossK, ((r * h) + head) * n * dh, nr * dh);
-                    Array.Copy(members[r].CrossValues[i], head * nr * dh, crossV, ((r * h) + head) * n * dh, nr * dh);
+                    members[r].Prompt!.Frame(f).CopyTo(fed.AsSpan(r * l, l));
+                    feeds[r] = true;
                 }
             }
 
-            inputs[Name("past_k", i)] = Tensor(pastK, [b, h, past, dh]);
-            inputs[Name("past_v", i)] = Tensor(pastV, [b, h, past, dh]);
-            inputs[Name("cross_k", i)] = Tensor(crossK, [b, h, n, dh]);
-            inputs[Name("cross_v", i)] = Tensor(crossV, [b, h, n, dh]);
+            group.Step(fed, new bool[b], feeds, next, stop);
         }
 
-        foreach (OnnxSpeechSequence member in members)
+        foreach (OnnxSpeechSequence m in members)
         {
-            member.ReserveFrame();
+            m.FedFrames = m.PromptFrames + 1;
         }
+    }
 
-        // Read the outputs in place: only each row's new frame of present K/V is copied out.
-        float[] nextValues = [], stopValues = [];
-        Run(_step, inputs, _stepOutputs, results =>
+    private OnnxSequenceGroup NewFresh(OnnxSpeechSequence[] members) =>
+        OnnxSequenceGroup.Fresh(this, _groups, members, _config.PredictorLayers, _config.Heads, _config.HeadDimension);
+
+    /// <summary>The group whose rows are exactly <paramref name="members"/>, in order: the current one, or a new gathered one.</summary>
+    private OnnxSequenceGroup EnsureGroup(OnnxSpeechSequence[] members)
+    {
+        OnnxSequenceGroup current = members[0].Group!;
+        return current.HasExactly(members)
+            ? current
+            : OnnxSequenceGroup.Gather(this, _groups, members, _config.PredictorLayers, _config.Heads, _config.HeadDimension);
+    }
+
+    private void Scatter(List<int> rows, float[] next, float[] stop, Span<float> nextLatents, Span<float> stopLogits)
+    {
+        int l = _config.LatentSize;
+        for (int r = 0; r < rows.Count; r++)
         {
-            nextValues = results[0].GetTensorDataAsSpan<float>().ToArray();
-            stopValues = results[1].GetTensorDataAsSpan<float>().ToArray();
-            for (int i = 0; i < layers; i++)
-            {
-                ReadOnlySpan<float> presentK = results[2 + (2 * i)].GetTensorDataAsSpan<float>();
-                ReadOnlySpan<float> presentV = results[3 + (2 * i)].GetTensorDataAsSpan<float>();
-                for (int r = 0; r < b; r++)
-                {
-                    members[r].AppendLayer(i, presentK, presentV, r, past);
-                }
-            }
-        });
-        foreach (OnnxSpeechSequence member in members)
-        {
-            member.CommitFrame();
+            next.AsSpan(r * l, l).CopyTo(nextLatents.Slice(rows[r] * l, l));
+            stopLogits[rows[r]] = stop[r];
         }
-
-        nextValues.CopyTo(next);
-        stopValues.CopyTo(stop);
     }
 
     private (float[][] Keys, float[][] Values, int Length) EncodeText(SpeechText text)

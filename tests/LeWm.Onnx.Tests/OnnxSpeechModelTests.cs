@@ -53,6 +53,90 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
     }
 
     [Fact]
+    public void Advance_MembershipChangesMidRun_MatchesTorchSharpBackend()
+    {
+        using LeWmSpeechModel torchModel = LeWmSpeechModel.Load(fixture.Plain.CheckpointFolder);
+        using OnnxSpeechModel onnxModel = OnnxSpeechModel.Load(fixture.Plain.ExportFolder);
+        int l = onnxModel.Info.LatentSize;
+        var random = new Random(5);
+        LatentFrames Prompt(int frames) => new([.. Enumerable.Range(0, frames * l).Select(_ => (float)((random.NextDouble() * 2) - 1))], frames, l);
+        SpeechText[] texts =
+        [
+            new(Encoding.UTF8.GetBytes("the first one")),
+            new(Encoding.UTF8.GetBytes("a second, longer sentence that leaves early")),
+            new(Encoding.UTF8.GetBytes("third")),
+            new(Encoding.UTF8.GetBytes("a fourth joins late")),
+        ];
+        LatentFrames?[] prompts = [null, Prompt(3), Prompt(1), Prompt(2)];
+
+        var torchRun = new Run(torchModel, texts, prompts);
+        var onnxRun = new Run(onnxModel, texts, prompts);
+        double worstLatent = 0, worstStop = 0;
+        for (int step = 0; step < 24; step++)
+        {
+            // 0-5: three fresh sequences with prompts of different lengths; 6: the second leaves as the fourth joins;
+            // 12: the same members in another order; 18: the first leaves.
+            int[] rows = step switch
+            {
+                < 6 => [0, 1, 2],
+                < 12 => [0, 2, 3],
+                < 18 => [2, 0, 3],
+                _ => [3, 2],
+            };
+            if (step == 6)
+            {
+                torchRun.DisposeSequence(1);
+                onnxRun.DisposeSequence(1);
+            }
+
+            (float[] torchNext, float[] torchStop) = torchRun.Advance(rows);
+            (float[] onnxNext, float[] onnxStop) = onnxRun.Advance(rows);
+            worstLatent = Math.Max(worstLatent, LeWmOnnxParityTests.MaxDelta(torchNext, onnxNext));
+            worstStop = Math.Max(worstStop, LeWmOnnxParityTests.MaxDelta(torchStop, onnxStop));
+        }
+
+        torchRun.Dispose();
+        onnxRun.Dispose();
+        output.WriteLine($"Advance with leaves, joins and a reorder, 24 steps: max |Δ| latent = {worstLatent:E2}, stop = {worstStop:E2}");
+        Assert.True(worstLatent <= Tolerance, $"latent max |Δ| = {worstLatent:E3}");
+        Assert.True(worstStop <= Tolerance, $"stop max |Δ| = {worstStop:E3}");
+        Assert.Equal(0, onnxModel.LiveGroups);
+    }
+
+    [Fact]
+    public void Advance_500StepsWithMembershipChanges_HoldsNoMoreGroupsThanItUses()
+    {
+        using OnnxSpeechModel model = OnnxSpeechModel.Load(fixture.Plain.ExportFolder);
+        int l = model.Info.LatentSize;
+        var texts = Enumerable.Range(0, 4).Select(i => new SpeechText(Encoding.UTF8.GetBytes($"sequence number {i}"))).ToArray();
+        var run = new Run(model, texts, [null, null, null, null]);
+        int valuesPerGroup = 0;
+        for (int step = 0; step < 500; step++)
+        {
+            int[] rows = (step / 50 % 3) switch
+            {
+                0 => [0, 1, 2],
+                1 => [2, 0, 3],
+                _ => [1, 3],
+            };
+            run.Advance(rows);
+
+            // One group for the batch; a leaver's group stays only while a sequence still points at it.
+            Assert.InRange(model.LiveGroups, 1, 2);
+            if (step == 0)
+            {
+                valuesPerGroup = model.LiveGroupValues;
+            }
+
+            Assert.Equal(valuesPerGroup * model.LiveGroups, model.LiveGroupValues);
+        }
+
+        run.Dispose();
+        Assert.Equal(0, model.LiveGroups);
+        Assert.Equal(0, model.LiveGroupValues);
+    }
+
+    [Fact]
     public void EncodeAudioPredictAndDecode_MatchTorchSharpBackend()
     {
         using LeWmSpeechModel torchModel = LeWmSpeechModel.Load(fixture.Plain.CheckpointFolder);
@@ -148,20 +232,24 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
             _previous = [.. texts.Select(_ => new float[model.Info.LatentSize])];
         }
 
-        public (float[] Next, float[] Stop) Advance(int live)
+        public (float[] Next, float[] Stop) Advance(int live) => Advance([.. Enumerable.Range(0, live)]);
+
+        public (float[] Next, float[] Stop) Advance(int[] rows)
         {
             int l = _model.Info.LatentSize;
-            float[] inputs = [.. _previous.Take(live).SelectMany(p => p)];
-            var next = new float[live * l];
-            var stop = new float[live];
-            _model.Advance(_sequences.Take(live).ToArray(), inputs, next, stop);
-            for (int i = 0; i < live; i++)
+            float[] inputs = [.. rows.SelectMany(i => _previous[i])];
+            var next = new float[rows.Length * l];
+            var stop = new float[rows.Length];
+            _model.Advance([.. rows.Select(i => _sequences[i])], inputs, next, stop);
+            for (int r = 0; r < rows.Length; r++)
             {
-                _previous[i] = next.AsSpan(i * l, l).ToArray();
+                _previous[rows[r]] = next.AsSpan(r * l, l).ToArray();
             }
 
             return (next, stop);
         }
+
+        public void DisposeSequence(int index) => _sequences[index].Dispose();
 
         public void Dispose()
         {

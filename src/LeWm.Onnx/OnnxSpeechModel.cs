@@ -34,6 +34,7 @@ public sealed class OnnxSpeechModel : ISpeechModel
     private readonly object _gate = new();
     private readonly HashSet<OnnxSequenceGroup> _groups = new(ReferenceEqualityComparer.Instance);
     private readonly string[] _stepInputs;
+    private readonly RunOptions _stepOptions = new();
     private bool _disposed;
 
     private OnnxSpeechModel(OnnxSpeechModelConfig config, InferenceSession text, InferenceSession step, InferenceSession? audio, InferenceSession? decoder)
@@ -413,6 +414,7 @@ public sealed class OnnxSpeechModel : ISpeechModel
 
             _text.Dispose();
             _step.Dispose();
+            _stepOptions.Dispose();
             _audio?.Dispose();
             _decoder?.Dispose();
         }
@@ -423,8 +425,7 @@ public sealed class OnnxSpeechModel : ISpeechModel
     {
         try
         {
-            using var options = new RunOptions();
-            return _step.Run(options, _stepInputs, inputs, _stepOutputs);
+            return _step.Run(_stepOptions, _stepInputs, inputs, _stepOutputs);
         }
         catch (OnnxRuntimeException e)
         {
@@ -441,24 +442,38 @@ public sealed class OnnxSpeechModel : ISpeechModel
     {
         int b = members.Length, l = _config.LatentSize;
         OnnxSequenceGroup group = NewFresh(members);
-        var start = new bool[b];
-        Array.Fill(start, true);
-        group.Step(new float[b * l], start, null, next, stop);
-        int longest = members.Max(m => m.PromptFrames);
-        for (int f = 0; f < longest; f++)
+        try
         {
-            var fed = new float[b * l];
-            var feeds = new bool[b];
-            for (int r = 0; r < b; r++)
+            var start = new bool[b];
+            Array.Fill(start, true);
+            group.Step(new float[b * l], start, null, next, stop);
+            int longest = members.Max(m => m.PromptFrames);
+            for (int f = 0; f < longest; f++)
             {
-                if (f < members[r].PromptFrames)
+                var fed = new float[b * l];
+                var feeds = new bool[b];
+                for (int r = 0; r < b; r++)
                 {
-                    members[r].Prompt!.Frame(f).CopyTo(fed.AsSpan(r * l, l));
-                    feeds[r] = true;
+                    if (f < members[r].PromptFrames)
+                    {
+                        members[r].Prompt!.Frame(f).CopyTo(fed.AsSpan(r * l, l));
+                        feeds[r] = true;
+                    }
                 }
+
+                group.Step(fed, new bool[b], feeds, next, stop);
+            }
+        }
+        catch
+        {
+            // Leave the sequences fresh (no group) rather than half-prefilled; the group frees itself.
+            foreach (OnnxSpeechSequence m in members)
+            {
+                m.Group = null;
+                group.Release();
             }
 
-            group.Step(fed, new bool[b], feeds, next, stop);
+            throw;
         }
 
         foreach (OnnxSpeechSequence m in members)

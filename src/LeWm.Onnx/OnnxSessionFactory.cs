@@ -40,6 +40,10 @@ internal static class OnnxSessionFactory
                 sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
             }
 
+            // Spinning intra-op threads (ONNX Runtime's default) keep cores busy between calls: on a small CPU they
+            // starve the vocoder and the engine's other work, and each session has its own pool.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+
             if (options.Device.Kind == ComputeDeviceKind.Cuda)
             {
                 AppendCuda(sessionOptions, options.Device.Index);

@@ -222,6 +222,7 @@ public sealed class GriffinLim
     /// <summary>The STFT of <paramref name="signal"/> fitted to <paramref name="destination"/>'s frame count, written into it.</summary>
     private void Rebuild(float[] signal, ComplexSpectrogram destination)
     {
+        // Pad or cut to the length whose centred STFT has exactly `frames` frames.
         int frames = destination.Frames;
         int needed = _stft.Options.HopLength * (frames - 1);
         float[] padded = signal.Length == needed ? signal : ResizeTo(signal, needed);
@@ -243,16 +244,10 @@ public sealed class GriffinLim
 
     private ComplexSpectrogram Rebuild(float[] signal, int frames)
     {
-        // Pad or cut to the length whose centred STFT has exactly `frames` frames.
-        int needed = _stft.Options.HopLength * (frames - 1);
-        float[] padded = signal.Length == needed ? signal : ResizeTo(signal, needed);
-        if (padded.Length < _stft.MinimumSamples)
-        {
-            padded = ResizeTo(padded, _stft.MinimumSamples);
-        }
-
-        ComplexSpectrogram spectrogram = _stft.Forward(padded);
-        return spectrogram.Frames == frames ? spectrogram : Crop(spectrogram, frames);
+        int bins = _stft.Bins;
+        var spectrogram = new ComplexSpectrogram(new float[bins * frames], new float[bins * frames], bins, frames);
+        Rebuild(signal, spectrogram);
+        return spectrogram;
     }
 
     private static float[] ResizeTo(float[] signal, int length)

@@ -38,7 +38,6 @@ internal static class DenseKernels
     private static void LinearRows(float[] x, int batch, DenseWeights weights, float[] bias, float[] y, int inFeatures, int outFeatures, int from, int to)
     {
         ReadOnlySpan<float> inputs = x.AsSpan(0, batch * inFeatures);
-        int o = from;
         if (weights.BFloat16 is ushort[] packed)
         {
             LinearRowsBFloat16(inputs, batch, packed, bias, y, inFeatures, outFeatures, from, to);
@@ -46,6 +45,7 @@ internal static class DenseKernels
         }
 
         float[] weight = weights.Float32!;
+        int o = from;
         if (Vector256.IsHardwareAccelerated && inFeatures % Vector256<float>.Count == 0)
         {
             for (; o + 4 <= to; o += 4)
@@ -54,11 +54,7 @@ internal static class DenseKernels
                 for (int b = 0; b < batch; b++)
                 {
                     Vector128<float> sums = FourDots(rows, inputs.Slice(b * inFeatures, inFeatures));
-                    int at = (b * outFeatures) + o;
-                    y[at] = sums[0] + bias[o];
-                    y[at + 1] = sums[1] + bias[o + 1];
-                    y[at + 2] = sums[2] + bias[o + 2];
-                    y[at + 3] = sums[3] + bias[o + 3];
+                    StoreFour(sums, bias, o, y, (b * outFeatures) + o);
                 }
             }
         }
@@ -74,6 +70,11 @@ internal static class DenseKernels
         }
     }
 
+    /// <summary>y[at … at+3] = four dot products + bias[o … o+3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFour(Vector128<float> sums, float[] bias, int o, float[] y, int at) =>
+        (sums + Vector128.Create<float>(bias.AsSpan(o, 4))).CopyTo(y.AsSpan(at, 4));
+
     /// <summary>The rows of a linear layer whose weights are stored as bfloat16 (the upper half of each float32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LinearRowsBFloat16(
@@ -88,11 +89,7 @@ internal static class DenseKernels
                 for (int b = 0; b < batch; b++)
                 {
                     Vector128<float> sums = FourDotsBFloat16(rows, inputs.Slice(b * inFeatures, inFeatures));
-                    int at = (b * outFeatures) + o;
-                    y[at] = sums[0] + bias[o];
-                    y[at + 1] = sums[1] + bias[o + 1];
-                    y[at + 2] = sums[2] + bias[o + 2];
-                    y[at + 3] = sums[3] + bias[o + 3];
+                    StoreFour(sums, bias, o, y, (b * outFeatures) + o);
                 }
             }
         }

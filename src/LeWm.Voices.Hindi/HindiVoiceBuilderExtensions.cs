@@ -6,7 +6,8 @@ namespace LeWm.Inference;
 public static class HindiVoiceBuilderExtensions
 {
     /// <summary>
-    /// Uses the Hindi voice this package ships: its model folder (<see cref="HindiVoice.DirectoryPath"/>) on TorchSharp,
+    /// Uses the Hindi voice this package ships: its ONNX export (<see cref="HindiVoice.DirectoryPath"/>) on ONNX Runtime
+    /// (no libtorch; the package brings ONNX Runtime's CPU runtime), on the builder's device,
     /// speaker <see cref="HindiVoice.DefaultSpeaker"/> (0) when a request names none, and, unless a vocoder is chosen,
     /// the built-in Griffin-Lim vocoder.
     /// </summary>
@@ -29,6 +30,6 @@ public static class HindiVoiceBuilderExtensions
     public static TtsEngineBuilder UseDefaultVoice(this TtsEngineBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseModel(HindiVoice.DirectoryPath).WithDefaultSpeaker(HindiVoice.DefaultSpeaker);
+        return builder.UseOnnx(HindiVoice.DirectoryPath).WithDefaultSpeaker(HindiVoice.DefaultSpeaker);
     }
 }

@@ -35,6 +35,15 @@ public sealed class HindiVoiceTests : IDisposable
     }
 
     [Fact]
+    public void VoicePackage_RunsOnOnnxRuntime_WithoutReferencingTorchSharp()
+    {
+        string[] references = [.. typeof(HindiVoice).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? string.Empty)];
+
+        Assert.Contains("LeWm.Onnx", references);
+        Assert.DoesNotContain(references, name => name.StartsWith("TorchSharp", StringComparison.Ordinal) || name == "LeWm.Model");
+    }
+
+    [Fact]
     public async Task UseDefaultVoice_RequestWithoutSpeaker_SpeaksAsSpeakerZero()
     {
         await using TtsEngine tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
@@ -75,38 +84,62 @@ public sealed class HindiVoiceTests : IDisposable
     }
 
     [Fact]
-    public void DirectoryPath_IsVoicesHindiBesideTheApplication()
+    public void DirectoryPath_IsVoicesHindiBesideTheApplication_HoldingTheOnnxExport()
     {
         string folder = HindiVoice.DirectoryPath;
 
         Assert.Equal(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "voices", "hindi")), folder);
-        Assert.True(File.Exists(Path.Combine(folder, "config.json")));
-        Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
+        foreach (string file in s_onnxFiles)
+        {
+            Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        }
+
+        Assert.Equal("lewm", JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!["kind"]!.GetValue<string>());
     }
 
     [Fact]
-    public void Locate_EmptyFolder_ThrowsNamingBothFilesAndThePackage()
+    public void CheckpointDirectoryPath_IsTheCheckpointSubfolder_WithTheSameConfiguration()
+    {
+        string folder = HindiVoice.CheckpointDirectoryPath;
+
+        Assert.Equal(Path.Combine(HindiVoice.DirectoryPath, "checkpoint"), folder);
+        Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
+        JsonNode exported = JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!;
+        JsonNode checkpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!;
+        foreach (string key in new[] { "d_model", "heads", "predictor_layers", "latent_size", "n_mels", "downsample", "n_speakers", "text_normalizer_version" })
+        {
+            Assert.Equal(checkpoint[key]?.ToJsonString(), exported[key]?.ToJsonString());
+        }
+
+        Assert.Equal(checkpoint["speakers"]!.ToJsonString(), exported["speakers"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Locate_EmptyFolder_ThrowsNamingEveryFileAndThePackage()
     {
         var e = Assert.Throws<FileNotFoundException>(() => HindiVoice.Locate([_root]));
 
         string folder = Path.Combine(_root, "voices", "hindi");
-        Assert.Contains(Path.Combine(folder, "config.json"), e.Message, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(folder, "model.safetensors"), e.Message, StringComparison.Ordinal);
+        foreach (string file in s_onnxFiles)
+        {
+            Assert.Contains(Path.Combine(folder, file), e.Message, StringComparison.Ordinal);
+        }
+
         Assert.Contains("LeWm.Voices.Hindi", e.Message, StringComparison.Ordinal);
-        Assert.Contains("UseModel(dir)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("UseOnnx(dir)", e.Message, StringComparison.Ordinal);
         Assert.Equal(Path.Combine(folder, "config.json"), e.FileName);
     }
 
     [Fact]
-    public void Locate_WeightsMissing_NamesOnlyTheWeights()
+    public void Locate_AGraphMissing_NamesOnlyThatGraph()
     {
-        string folder = Path.Combine(_root, "voices", "hindi");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
+        string folder = WriteOnnxFolder(_root);
+        File.Delete(Path.Combine(folder, "predictor_step.onnx"));
 
         var e = Assert.Throws<FileNotFoundException>(() => HindiVoice.Locate([_root]));
 
-        Assert.Contains("model.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.Contains("predictor_step.onnx", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("text_encoder.onnx", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("config.json'", e.Message, StringComparison.Ordinal);
     }
 
@@ -114,12 +147,24 @@ public sealed class HindiVoiceTests : IDisposable
     public void Locate_SecondBaseHoldsTheVoice_ReturnsIt()
     {
         string complete = Path.Combine(_root, "app");
-        string folder = Path.Combine(complete, "voices", "hindi");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
-        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), [0]);
+        string folder = WriteOnnxFolder(complete);
 
         Assert.Equal(folder, HindiVoice.Locate([Path.Combine(_root, "empty"), complete]));
+    }
+
+    private static readonly string[] s_onnxFiles =
+        ["config.json", "text_encoder.onnx", "predictor_step.onnx", "audio_encoder.onnx", "mel_decoder.onnx"];
+
+    private static string WriteOnnxFolder(string baseDirectory)
+    {
+        string folder = Path.Combine(baseDirectory, "voices", "hindi");
+        Directory.CreateDirectory(folder);
+        foreach (string file in s_onnxFiles)
+        {
+            File.WriteAllText(Path.Combine(folder, file), "{}");
+        }
+
+        return folder;
     }
 
     [Fact]

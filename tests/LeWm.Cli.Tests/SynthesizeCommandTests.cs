@@ -94,6 +94,15 @@ public sealed class SynthesizeCommandTests(TinyCheckpointFixture checkpoint) : I
     }
 
     [Fact]
+    public async Task Synthesize_CudaWithTheCpuOnnxRuntime_ExitsTwoNamingTheGpuPackage()
+    {
+        // lewm brings ONNX Runtime's CPU package; CUDA needs a build with Microsoft.ML.OnnxRuntime.Gpu (and a GPU).
+        CliRun run = await CliRun.RunAsync("synthesize", "--text", "नमस्ते", "-o", CliRun.TempPath(".wav"), "--device", "cuda");
+
+        run.AssertOneLineError("Microsoft.ML.OnnxRuntime.Gpu");
+    }
+
+    [Fact]
     public async Task Synthesize_ListSpeakersWithoutModel_PrintsTheDefaultVoicesSpeakersByName()
     {
         string voice = Path.Combine(AppContext.BaseDirectory, "voices", "hindi");

@@ -21,8 +21,8 @@ namespace LeWm.Cli.Commands;
 /// </remarks>
 internal static class BenchSynthesizeCommand
 {
-    /// <summary>Concurrent requests in the batched-throughput measurement.</summary>
-    private const int BatchRequests = 16;
+    /// <summary>Concurrent requests in the batched-throughput measurement unless <c>--batch</c> says otherwise.</summary>
+    private const int DefaultBatchRequests = 16;
 
     /// <summary>A sentence of ordinary length; the exact frame count, not the text, sets the audio length.</summary>
     private const string Sentence = "The quick brown fox jumps over the lazy dog, and then it runs back home before the rain starts.";
@@ -40,10 +40,16 @@ internal static class BenchSynthesizeCommand
         };
         stepWeights.AcceptOnlyFromAmong("float32", "bfloat16");
         var noCacheSteps = new Option<int>("--no-cache-steps") { Description = "Prefix lengths timed for the no-cache baseline (the rest are interpolated).", DefaultValueFactory = _ => 12 };
+        var batchSize = new Option<int>("--batch")
+        {
+            Description = "Concurrent requests in the batched-throughput measurement (the engine's batch limit follows it).",
+            DefaultValueFactory = _ => DefaultBatchRequests,
+        };
+        var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line." };
         var command = new Command("synthesize", "Time text → waveform end to end, the KV cache, batching and streaming.")
         {
-            model, vocoder, seconds, rounds, noCacheSteps, stepWeights, json,
+            model, vocoder, seconds, rounds, noCacheSteps, stepWeights, batchSize, device, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,16 +71,30 @@ internal static class BenchSynthesizeCommand
                 throw new UsageException($"--no-cache-steps must be at least 2 (got {sampledSteps}).");
             }
 
+            int batchRequests = parse.GetValue(batchSize);
+            if (batchRequests is < 1 or > 1024)
+            {
+                throw new UsageException($"--batch must be between 1 and 1024 (got {batchRequests}).");
+            }
+
+            ComputeDevice computeDevice = DeviceOption.Parse(parse.GetRequiredValue(device));
+
             string folder = ModelFolder.Require(parse.GetRequiredValue(model));
             bool quiet = parse.GetValue(json);
             string weights = parse.GetRequiredValue(stepWeights);
             ISpeechModel speechModel = OnnxSpeechModel.IsOnnxFolder(folder)
-                ? OnnxSpeechModel.Load(folder)
+                ? OnnxSpeechModel.Load(folder, new OnnxOptions { Device = computeDevice })
                 : LeWmSpeechModel.Load(
-                    folder, new LeWmModelOptions { CpuStepWeights = weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full });
+                    folder,
+                    new LeWmModelOptions
+                    {
+                        Device = computeDevice,
+                        CpuStepWeights = weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full,
+                    });
             await using TtsEngine engine = TtsEngine.CreateBuilder()
                 .UseSpeechModel(speechModel)
-                .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder)))
+                .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder), computeDevice))
+                .WithBatching(Math.Max(DefaultBatchRequests, batchRequests))
                 .Build();
             SpeechModelInfo info = speechModel.Info;
             int frames = Math.Max(1, (int)Math.Round(audioSeconds * info.SampleRate / info.HopLength / info.Downsample));
@@ -112,8 +132,8 @@ internal static class BenchSynthesizeCommand
                 firstAudio[i] = await TimeFirstChunkAsync(engine, text, options, cancellationToken).ConfigureAwait(false);
             }
 
-            Progress(output, quiet, $"{BatchRequests} concurrent requests ({runs} rounds)…");
-            string[] texts = [.. Enumerable.Repeat(text, BatchRequests)];
+            Progress(output, quiet, $"{batchRequests} concurrent requests ({runs} rounds)…");
+            string[] texts = [.. Enumerable.Repeat(text, batchRequests)];
             var batch = new double[runs];
             for (int i = 0; i < runs; i++)
             {
@@ -125,9 +145,11 @@ internal static class BenchSynthesizeCommand
             double singleMs = Median(single);
             double batchMs = Median(batch);
             double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-            var fields = new (string Key, object Value)[]
+            double batchSpeedup = batchRequests * singleMs / batchMs;
+            var fields = new List<(string Key, object Value)>
             {
                 ("stage", "synthesize"),
+                ("device", computeDevice.ToString()),
                 ("vocoder", parse.GetRequiredValue(vocoder)),
                 ("step_weights", weights),
                 ("audio_seconds", producedSeconds),
@@ -140,22 +162,31 @@ internal static class BenchSynthesizeCommand
                 ("no_cache_ms", noCacheMs),
                 ("no_cache_steps_timed", timedSteps),
                 ("kv_cache_speedup", noCacheMs / kvMs),
-                ("batch16_ms", batchMs),
-                ("batch16_speedup", BatchRequests * singleMs / batchMs),
+                ("batch_size", batchRequests),
+                ("batch_ms", batchMs),
+                ("batch_speedup", batchSpeedup),
+                ("batch_realtime_factor", batchRequests * producedSeconds / (batchMs / 1000.0)),
                 ("first_audio_ms", Median(firstAudio)),
                 ("peak_mb", peakMb),
                 ("processors", Environment.ProcessorCount),
             };
+            if (batchRequests == DefaultBatchRequests)
+            {
+                fields.Add(("batch16_ms", batchMs));
+                fields.Add(("batch16_speedup", batchSpeedup));
+            }
+
             if (quiet)
             {
-                output.WriteLine(JsonLine.Of(fields));
+                output.WriteLine(JsonLine.Of([.. fields]));
             }
             else
             {
                 output.WriteLine(
                     $"synthesize: {producedSeconds:0.##} s of speech in {singleMs:0} ms (median of {runs}): {producedSeconds / (singleMs / 1000.0):0.#}× real time on {Environment.ProcessorCount} cores.");
                 output.WriteLine($"  KV cache: {kvMs:0} ms vs {noCacheMs:0} ms re-running the prefix ({noCacheMs / kvMs:0.#}×).");
-                output.WriteLine($"  batch of {BatchRequests}: {batchMs:0} ms ({BatchRequests * singleMs / batchMs:0.##}× the single-request throughput).");
+                output.WriteLine(
+                    $"  batch of {batchRequests}: {batchMs:0} ms ({batchSpeedup:0.##}× the single-request throughput, {batchRequests * producedSeconds / (batchMs / 1000.0):0.#}× real time).");
                 output.WriteLine($"  first streamed audio after {Median(firstAudio):0} ms; peak working set {peakMb:0} MB.");
             }
 

@@ -29,10 +29,11 @@ internal static class SynthesizeCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the sampling noise, for reproducible output with --temperature." };
         var temperature = new Option<double>("--temperature") { Description = "Standard deviation of the noise added to each generated latent (0: deterministic).", DefaultValueFactory = _ => 0.0 };
         var speed = new Option<double>("--speed") { Description = "Speaking rate: 1 is the model's pace, 1.25 is 25 % faster (0.25–4).", DefaultValueFactory = _ => 1.0 };
+        var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
         var command = new Command("synthesize", "Turn text into speech.")
         {
-            model, text, textFile, destination, prompt, vocoder, speaker, listSpeakers, asFloat, sampleRate, seed, temperature, speed, json,
+            model, text, textFile, destination, prompt, vocoder, speaker, listSpeakers, asFloat, sampleRate, seed, temperature, speed, device, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,8 +65,12 @@ internal static class SynthesizeCommand
             };
             options.Validate();
 
-            await using TtsEngine engine = Configure(TtsEngine.CreateBuilder(), modelArgument)
-                .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder)))
+            ComputeDevice computeDevice = DeviceOption.Parse(parse.GetRequiredValue(device));
+            TtsEngineBuilder builder = computeDevice.Kind == ComputeDeviceKind.Cuda
+                ? TtsEngine.CreateBuilder().OnCuda(computeDevice.Index)
+                : TtsEngine.CreateBuilder();
+            await using TtsEngine engine = Configure(builder, modelArgument)
+                .UseVocoder(context => VocoderFactory.Create(parse.GetRequiredValue(vocoder), context.Device))
                 .Build();
             if (parse.GetValue(prompt) is FileInfo reference)
             {

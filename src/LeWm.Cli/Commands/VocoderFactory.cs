@@ -17,7 +17,10 @@ internal static class VocoderFactory
     public const string Description =
         "A Vocos folder (config.yaml + pytorch_model.bin or model.safetensors), its ONNX export (lewm export onnx --vocoder), or 'griffin-lim'.";
 
-    public static IVocoder Create(string argument)
+    public static IVocoder Create(string argument) => Create(argument, ComputeDevice.Cpu);
+
+    /// <summary>Creates the vocoder <paramref name="argument"/> names on <paramref name="device"/> (Griffin-Lim always runs on the CPU).</summary>
+    public static IVocoder Create(string argument, ComputeDevice device)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(argument);
         if (string.Equals(argument, GriffinLim, StringComparison.OrdinalIgnoreCase))
@@ -26,7 +29,7 @@ internal static class VocoderFactory
         }
 
         return Directory.Exists(argument) && OnnxVocoder.IsOnnxFolder(argument)
-            ? OnnxVocoder.Load(argument)
-            : VocosVocoder.Load(argument);
+            ? OnnxVocoder.Load(argument, new OnnxOptions { Device = device })
+            : VocosVocoder.Load(argument, new VocosOptions { Device = device });
     }
 }

@@ -3,6 +3,8 @@
 # (Debian/Ubuntu: espeak-ng for speech corpora; python3-torch, whose system libtorch the TorchSharp loading
 # tests must not pick up; python3-onnx, whose checker the ONNX export tests run on every exported graph), then runs `dotnet test` on the whole solution in Release.
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Mel").
+# After the tests it builds the documentation site (docfx, docs/docfx.json) with warnings as errors: a broken link,
+# bookmark or cross-reference fails the script. LEWM_SKIP_DOCS=1 leaves the docs out (for quick local runs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,6 +24,16 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test LeWm.Sdk.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+
+# The documentation site: API reference from the packages' XML docs plus docs/articles, into docs/_site/.
+if [ "${LEWM_SKIP_DOCS:-0}" != "1" ]; then
+  if dotnet tool restore && dotnet docfx docs/docfx.json --warningsAsErrors; then
+    echo "test.sh: documentation built into docs/_site/"
+  else
+    echo "test.sh: the documentation build failed (docfx, docs/docfx.json)" >&2
+    status=1
+  fi
+fi
 
 # One closing line with the totals over every test project.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')

@@ -101,6 +101,30 @@ public sealed class EvalCommandTests(TinyCheckpointFixture checkpoint) : IClassF
     }
 
     [Fact]
+    public async Task Eval_OnnxExportOfTheModel_ScoresLikeTheCheckpoint()
+    {
+        string corpus = await MakeCorpusAsync(3);
+        string exported = CliRun.TempPath(string.Empty);
+        CliRun export = await CliRun.RunAsync("export", "onnx", "--model", checkpoint.Model, "-o", exported);
+        Assert.True(export.ExitCode == 0, export.Error);
+
+        CliRun torch = await CliRun.RunAsync("eval", "--model", checkpoint.Model, "--data", corpus, "--json");
+        CliRun onnx = await CliRun.RunAsync("eval", "--model", exported, "--data", corpus, "--json");
+
+        Assert.True(torch.ExitCode == 0, torch.Error);
+        Assert.True(onnx.ExitCode == 0, onnx.Error);
+        using JsonDocument torchJson = JsonDocument.Parse(torch.Output.TrimEnd().Split('\n')[^1]);
+        using JsonDocument onnxJson = JsonDocument.Parse(onnx.Output.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(torchJson.RootElement.GetProperty("items_evaluated").GetInt32(), onnxJson.RootElement.GetProperty("items_evaluated").GetInt32());
+
+        // Same weights, same items: the backends agree to float32 rounding (≤ 1e-4 in the latents), far below 0.05 dB.
+        foreach (string name in new[] { "predicted", "reconstructed", "griffin_lim" })
+        {
+            Assert.Equal(torchJson.RootElement.GetProperty($"{name}_mcd_db").GetDouble(), onnxJson.RootElement.GetProperty($"{name}_mcd_db").GetDouble(), 0.05);
+        }
+    }
+
+    [Fact]
     public async Task Eval_WithoutJson_PrintsTheTable()
     {
         string corpus = await MakeCorpusAsync(3);

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using LeWm.Inference;
+using LeWm.Model.Config;
 using LeWm.Model.Backends;
+using LeWm.Onnx;
 using LeWm.Training.Evaluation;
 
 namespace LeWm.Cli.Commands;
@@ -15,7 +17,7 @@ internal static class EvalCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "A checkpoint folder (config.json + model.safetensors).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "A checkpoint folder (config.json + model.safetensors) or its ONNX export (lewm export onnx --model).", Required = true };
         var data = new Option<DirectoryInfo>("--data") { Description = "A preprocessed corpus folder (holding manifest.jsonl); its held-out (validation) items are evaluated.", Required = true };
         var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var limit = new Option<int>("--limit") { Description = "The most held-out items to evaluate.", DefaultValueFactory = _ => 20 };
@@ -45,13 +47,18 @@ internal static class EvalCommand
             string vocoderArgument = parse.GetRequiredValue(vocoder);
             TextWriter error = parse.InvocationConfiguration.Error;
             long started = Stopwatch.GetTimestamp();
-            var speechModel = LeWmSpeechModel.Load(folder);
+            // An exported ONNX folder's config.json is the checkpoint's configuration plus kind/opset/graphs.
+            bool exported = OnnxSpeechModel.IsOnnxFolder(folder);
+            ISpeechModel speechModel = exported ? OnnxSpeechModel.Load(folder) : LeWmSpeechModel.Load(folder);
+            LeWmConfig config = exported
+                ? LeWmConfig.Load(Path.Combine(folder, OnnxSpeechModelConfig.FileName))
+                : ((LeWmSpeechModel)speechModel).Config;
             await using TtsEngine engine = TtsEngine.CreateBuilder()
                 .UseSpeechModel(speechModel)
                 .UseVocoder(_ => VocoderFactory.Create(vocoderArgument))
                 .Build();
             CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
-                engine, speechModel.Config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all) },
+                engine, config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all) },
                 new ProgressLines(error), cancellationToken).ConfigureAwait(false);
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (parse.GetValue(json))

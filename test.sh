@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of LeWm.Sdk. Installs the system packages the tests need when they are missing
 # (Debian/Ubuntu: espeak-ng for speech corpora; python3-torch, whose system libtorch the TorchSharp loading
-# tests must not pick up; python3-onnx, whose checker the ONNX export tests run on every exported graph), then runs `dotnet test` on the whole solution in Release.
+# tests must not pick up; python3-onnx, whose checker the ONNX export tests run on every exported graph; chromium and
+# a Devanagari font for the web sample's browser test, which drives /usr/bin/chromium through Playwright without
+# downloading a browser), then runs `dotnet test` on the whole solution in Release.
+# The web sample's tests leave artifacts/test-results/webapp.png (the page after Speak, in chromium) and
+# artifacts/test-results/webapp-load.json (the load test's throughput, latency and peak memory), printed at the end.
 # Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Mel").
 # After the tests it builds the documentation site (docfx, docs/docfx.json) with warnings as errors: a broken link,
 # bookmark or cross-reference fails the script. LEWM_SKIP_DOCS=1 leaves the docs out (for quick local runs).
@@ -12,6 +16,8 @@ missing=()
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 dpkg -s python3-torch >/dev/null 2>&1 || missing+=(python3-torch)
 dpkg -s python3-onnx >/dev/null 2>&1 || missing+=(python3-onnx)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+dpkg -s fonts-lohit-deva >/dev/null 2>&1 || missing+=(fonts-lohit-deva)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}"
   sudo=""
@@ -23,7 +29,11 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
+load=artifacts/test-results/webapp-load.json
+rm -f "$load"
 dotnet test LeWm.Sdk.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+
+if [ -f "$load" ]; then echo "web sample load test ($load):"; cat "$load"; echo; fi
 
 # The documentation site: API reference from the packages' XML docs plus docs/articles, into docs/_site/.
 if [ "${LEWM_SKIP_DOCS:-0}" != "1" ]; then

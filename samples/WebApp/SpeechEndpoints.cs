@@ -60,6 +60,10 @@ internal static partial class SpeechEndpoints
                     more = await chunks.MoveNextAsync().ConfigureAwait(false);
                 }
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The client went away; disposing the enumerator stops the engine's work on this request.
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Audio has gone out, so no status can be sent any more: log it and cut the stream, which tells the

@@ -122,6 +122,23 @@ public sealed class SpeechApiTests(WebAppServer server)
         Assert.Equal(0, dataBytes % 2);
     }
 
+    [Fact]
+    public async Task GetStream_ClientLeavesMidStream_ServerKeepsServing()
+    {
+        using (HttpResponseMessage response = await Client.GetAsync($"api/tts/stream?text={Uri.EscapeDataString(Hindi)}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using Stream body = await response.Content.ReadAsStreamAsync();
+            Assert.True(await body.ReadAsync(new byte[StreamingWav.HeaderBytes]) > 0, "No audio arrived.");
+        }
+
+        // Leaving drops the connection; the server must go on answering.
+        using HttpResponseMessage health = await Client.GetAsync("healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using HttpResponseMessage speech = await Client.PostAsJsonAsync("api/tts", new { text = "नमस्ते" });
+        Assert.Equal(HttpStatusCode.OK, speech.StatusCode);
+    }
+
     [Theory]
     [InlineData("api/tts/stream", "\"text\" is required")]
     [InlineData("api/tts/stream?text=%20", "\"text\" is required")]

@@ -16,7 +16,7 @@ internal static class RequestBody
             throw new InvalidRequestException($"The request body is {declared} bytes; the limit is {maxBytes}.");
         }
 
-        var buffer = new MemoryStream();
+        using var buffer = new MemoryStream();
         byte[] block = new byte[8192];
         while (true)
         {

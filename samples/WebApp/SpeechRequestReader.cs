@@ -127,10 +127,11 @@ internal sealed class SpeechRequestReader(ITtsEngine engine, IOptions<WebAppLimi
 
     private int ResolveSpeaker(string nameOrId)
     {
+        nameOrId = nameOrId.Trim();
         IReadOnlyList<SpeakerDescriptor> speakers = engine.Model.Speakers;
         foreach (SpeakerDescriptor speaker in speakers)
         {
-            if (string.Equals(speaker.Name, nameOrId.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(speaker.Name, nameOrId, StringComparison.OrdinalIgnoreCase))
             {
                 return speaker.Id;
             }

@@ -28,6 +28,7 @@ public sealed class SpeechApiTests(WebAppServer server)
         { "{\"text\": 5}", "\"text\" must be a string" },
         { "{\"text\": \"" + new string('क', new WebAppLimits().MaxTextCharacters + 1) + "\"}", "the limit is 500" },
         { "{\"text\": \"नमस्ते\", \"speaker\": \"nobody\"}", "Unknown speaker 'nobody'" },
+        { "{\"text\": \"नमस्ते\", \"speaker\": \"7\"}", "Unknown speaker id 7" },
         { "{\"text\": \"नमस्ते\", \"speaker\": 99}", "Unknown speaker id 99" },
         { "{\"text\": \"नमस्ते\", \"speaker\": 1.5}", "\"speaker\" must be" },
         { "{\"text\": \"नमस्ते\", \"speed\": 0}", "Speed must be in [0.25, 4]" },
@@ -59,6 +60,15 @@ public sealed class SpeechApiTests(WebAppServer server)
 
         Assert.Equal(byId, byName);
         Assert.NotEqual(byDefault, byName);
+    }
+
+    [Fact]
+    public async Task PostTts_SpeakerNameInOtherCaseOrIdAsText_SameAudioAsById()
+    {
+        byte[] byId = await SpeakAsync(new { text = "नमस्ते", speaker = 3 });
+
+        Assert.Equal(byId, await SpeakAsync(new { text = "नमस्ते", speaker = " HI-M1 " }));
+        Assert.Equal(byId, await SpeakAsync(new { text = "नमस्ते", speaker = "3" }));
     }
 
     [Fact]

@@ -22,12 +22,17 @@ internal static class EvalCommand
         var vocoder = new Option<string>("--vocoder") { Description = VocoderFactory.Description, DefaultValueFactory = _ => VocoderFactory.GriffinLim };
         var limit = new Option<int>("--limit") { Description = "The most held-out items to evaluate.", DefaultValueFactory = _ => 20 };
         var all = new Option<bool>("--all") { Description = "Evaluate every item of the corpus (a held-out corpus preprocessed on its own) instead of its validation split." };
+        var stopThreshold = new Option<double>("--stop-threshold")
+        {
+            Description = "The stop probability at which synthesis ends (default 0.5; see SynthesisOptions.StopThreshold).",
+            DefaultValueFactory = _ => 0.5,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (means and per-item rows) as the last line." };
         var command = new Command(
             "eval",
             "Score a model on a corpus's held-out items: MCD-DTW (dB) of synthesis, teacher-forced prediction, reconstruction and the Griffin-Lim floor against the recordings, duration ratio and real-time factor.")
         {
-            model, data, vocoder, limit, all, json,
+            model, data, vocoder, limit, all, stopThreshold, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +40,12 @@ internal static class EvalCommand
             if (maxItems < 1)
             {
                 throw new UsageException($"--limit must be at least 1 (got {maxItems}).");
+            }
+
+            double threshold = parse.GetValue(stopThreshold);
+            if (!(threshold > 0 && threshold < 1))
+            {
+                throw new UsageException($"--stop-threshold must be between 0 and 1, exclusive (got {threshold}).");
             }
 
             DirectoryInfo corpus = parse.GetRequiredValue(data);
@@ -58,12 +69,12 @@ internal static class EvalCommand
                 .UseVocoder(_ => VocoderFactory.Create(vocoderArgument))
                 .Build();
             CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
-                engine, config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all) },
+                engine, config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all), Synthesis = new SynthesisOptions { StopThreshold = threshold } },
                 new ProgressLines(error), cancellationToken).ConfigureAwait(false);
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonLine.Of(Fields(result, folder, vocoderArgument, seconds)));
+                output.WriteLine(JsonLine.Of(Fields(result, folder, vocoderArgument, threshold, seconds)));
             }
             else
             {
@@ -75,13 +86,14 @@ internal static class EvalCommand
         return command;
     }
 
-    private static (string Key, object Value)[] Fields(CorpusEvaluation result, string model, string vocoder, double seconds)
+    private static (string Key, object Value)[] Fields(CorpusEvaluation result, string model, string vocoder, double stopThreshold, double seconds)
     {
         var fields = new List<(string Key, object Value)>
         {
             ("model", model),
             ("data", result.ManifestPath),
             ("vocoder", vocoder),
+            ("stop_threshold", stopThreshold),
             ("split", result.Split),
             ("held_out_items", result.HeldOutItems),
             ("items_evaluated", result.Items.Count),

@@ -29,11 +29,16 @@ internal static class SynthesizeCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the sampling noise, for reproducible output with --temperature." };
         var temperature = new Option<double>("--temperature") { Description = "Standard deviation of the noise added to each generated latent (0: deterministic).", DefaultValueFactory = _ => 0.0 };
         var speed = new Option<double>("--speed") { Description = "Speaking rate: 1 is the model's pace, 1.25 is 25 % faster (0.25–4).", DefaultValueFactory = _ => 1.0 };
+        var stopThreshold = new Option<double>("--stop-threshold")
+        {
+            Description = "The stop probability at which speech ends (0–1, default 0.5; lower ends speech earlier).",
+            DefaultValueFactory = _ => 0.5,
+        };
         var device = DeviceOption.Create();
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
         var command = new Command("synthesize", "Turn text into speech.")
         {
-            model, text, textFile, destination, prompt, vocoder, speaker, listSpeakers, asFloat, sampleRate, seed, temperature, speed, device, json,
+            model, text, textFile, destination, prompt, vocoder, speaker, listSpeakers, asFloat, sampleRate, seed, temperature, speed, stopThreshold, device, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,6 +65,7 @@ internal static class SynthesizeCommand
                 Seed = parse.GetValue(seed),
                 Temperature = parse.GetValue(temperature),
                 Speed = parse.GetValue(speed),
+                StopThreshold = parse.GetValue(stopThreshold),
                 OutputSampleRate = parse.GetValue(sampleRate),
                 WavFormat = format,
             };

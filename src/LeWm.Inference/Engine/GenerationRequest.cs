@@ -6,8 +6,10 @@ namespace LeWm.Inference;
 /// <summary>One autoregressive run waiting for, or in, a batch.</summary>
 internal sealed class GenerationRequest
 {
-    public GenerationRequest(SpeechText text, LatentFrames? prompt, int cap, bool exactLength, double temperature, int seed, CancellationToken cancellationToken)
+    public GenerationRequest(
+        SpeechText text, LatentFrames? prompt, int cap, bool exactLength, double stopThreshold, double temperature, int seed, CancellationToken cancellationToken)
     {
+        StopLogit = (float)Math.Log(stopThreshold / (1 - stopThreshold));
         Text = text;
         Prompt = prompt;
         Cap = cap;
@@ -25,6 +27,9 @@ internal sealed class GenerationRequest
     public int Cap { get; }
 
     public bool ExactLength { get; }
+
+    /// <summary>Gets the stop logit above which the run ends: the logit of the request's stop threshold (0 for 0.5).</summary>
+    public float StopLogit { get; }
 
     public double Temperature { get; }
 

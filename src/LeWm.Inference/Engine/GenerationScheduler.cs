@@ -193,7 +193,7 @@ internal sealed partial class GenerationScheduler : IAsyncDisposable
 
                     request.Latents.Writer.TryWrite(latent);
                     generated++;
-                    bool stopped = !request.ExactLength && stop[i] > 0;
+                    bool stopped = !request.ExactLength && stop[i] > request.StopLogit;
                     if (stopped || generated >= request.Cap)
                     {
                         request.Generation = Stopwatch.GetElapsedTime(started);

@@ -339,6 +339,7 @@ public sealed partial class TtsEngine : ITtsEngine
             options.VoicePrompt?.Latents,
             cap,
             options.ExactLatentFrames is not null,
+            options.StopThreshold,
             options.Temperature,
             options.Seed ?? Random.Shared.Next(),
             cancellationToken);

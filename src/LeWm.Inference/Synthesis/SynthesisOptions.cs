@@ -27,6 +27,13 @@ public sealed record SynthesisOptions
     public double Speed { get; init; } = 1.0;
 
     /// <summary>
+    /// Gets the stop head's probability at which speech ends: generation stops at the first frame whose stop
+    /// probability exceeds it. Default 0.5; a lower value ends speech earlier on a model whose stop head is
+    /// under-confident (<c>lewm eval --stop-threshold</c> measures the effect on duration). Range (0, 1).
+    /// </summary>
+    public double StopThreshold { get; init; } = 0.5;
+
+    /// <summary>
     /// Gets an exact number of latent frames to generate, ignoring the stop head (benchmarks and tests); null (the
     /// default) stops when the stop head fires or at the length cap.
     /// </summary>
@@ -60,6 +67,11 @@ public sealed record SynthesisOptions
         if (!double.IsFinite(Speed) || Speed < 0.25 || Speed > 4)
         {
             problems.Add($"Speed must be in [0.25, 4] (got {Speed}).");
+        }
+
+        if (!(StopThreshold > 0 && StopThreshold < 1))
+        {
+            problems.Add($"StopThreshold must be in (0, 1) (got {StopThreshold}).");
         }
 
         if (ExactLatentFrames is < 1)

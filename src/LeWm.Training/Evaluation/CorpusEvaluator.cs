@@ -97,7 +97,7 @@ public static class CorpusEvaluator
             ManifestEntry entry = entries[held.Id];
             int? speaker = table is null ? null : held.SpeakerId;
             ItemEvaluation item = await EvaluateItemAsync(
-                engine, frontEnd, griffinLim, options.Distortion, entry, Path.GetFullPath(Path.Combine(folder, entry.Audio)), speaker, cancellationToken)
+                engine, frontEnd, griffinLim, options, entry, Path.GetFullPath(Path.Combine(folder, entry.Audio)), speaker, cancellationToken)
                 .ConfigureAwait(false);
             items.Add(item);
             progress?.Report(new EvaluationProgress(items.Count, chosen.Length, item));
@@ -118,9 +118,10 @@ public static class CorpusEvaluator
             .Select(x => x.item);
 
     private static async Task<ItemEvaluation> EvaluateItemAsync(
-        ITtsEngine engine, MelSpectrogram frontEnd, GriffinLim griffinLim, MelCepstralDistortionOptions distortion,
+        ITtsEngine engine, MelSpectrogram frontEnd, GriffinLim griffinLim, CorpusEvaluatorOptions options,
         ManifestEntry entry, string audioPath, int? speaker, CancellationToken cancellationToken)
     {
+        MelCepstralDistortionOptions distortion = options.Distortion;
         if (!File.Exists(audioPath))
         {
             throw new FileNotFoundException($"The reference recording '{audioPath}' of item '{entry.Id}' does not exist.", audioPath);
@@ -136,7 +137,7 @@ public static class CorpusEvaluator
         LogMel referenceMel = frontEnd.Compute(reference);
 
         long started = Stopwatch.GetTimestamp();
-        SpeechResult synthesized = await engine.SynthesizeAsync(entry.Text, new SynthesisOptions { Speaker = speaker }, cancellationToken).ConfigureAwait(false);
+        SpeechResult synthesized = await engine.SynthesizeAsync(entry.Text, options.Synthesis with { Speaker = speaker }, cancellationToken).ConfigureAwait(false);
         TimeSpan synthesisTime = Stopwatch.GetElapsedTime(started);
         SpeechResult predicted = await engine.PredictAsync(reference, entry.Text, speaker, cancellationToken).ConfigureAwait(false);
         SpeechResult reconstructed = await engine.ReconstructAsync(reference, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using LeWm.Inference;
 using LeWm.Audio.Dsp;
 using LeWm.Audio.Evaluation;
 using LeWm.Training.Data;
@@ -23,6 +24,12 @@ public sealed record CorpusEvaluatorOptions
     /// </summary>
     public ManifestDatasetOptions Dataset { get; init; } = new();
 
+    /// <summary>
+    /// Gets the synthesis options of the autoregressive rendering (the speaker is each item's own); default: the
+    /// engine's defaults, so the figures are what an application hears.
+    /// </summary>
+    public SynthesisOptions Synthesis { get; init; } = new();
+
     /// <summary>Gets the distortion settings (13 coefficients, 40 dB edge trim by default).</summary>
     public MelCepstralDistortionOptions Distortion { get; init; } = new();
 
@@ -41,6 +48,8 @@ public sealed record CorpusEvaluatorOptions
 
         ArgumentNullException.ThrowIfNull(Dataset);
         ArgumentNullException.ThrowIfNull(Distortion);
+        ArgumentNullException.ThrowIfNull(Synthesis);
+        Synthesis.Validate();
         ArgumentNullException.ThrowIfNull(GriffinLim);
         Dataset.Validate();
         Distortion.Validate();

@@ -6,7 +6,9 @@
 # downloading a browser), then runs `dotnet test` on the whole solution in Release.
 # The web sample's tests leave artifacts/test-results/webapp.png (the page after Speak, in chromium) and
 # artifacts/test-results/webapp-load.json (the load test's throughput, latency and peak memory), printed at the end.
-# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Mel").
+# Then, on a full run, the install test (tests/install/run-install-test.sh): the packed packages installed into a fresh
+# console app and the lewm tool installed from them must speak.
+# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Mel") and skip the install test.
 # After the tests it builds the documentation site (docfx, docs/docfx.json) with warnings as errors: a broken link,
 # bookmark or cross-reference fails the script. LEWM_SKIP_DOCS=1 leaves the docs out (for quick local runs).
 set -euo pipefail
@@ -51,4 +53,14 @@ failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 echo "tests: ${passed} passed, ${failed} failed"
 if [ "$status" -eq 0 ] && [ "$failed" -ne 0 ]; then status=1; fi
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then echo "test.sh: no test ran" >&2; status=1; fi
+
+# The packages as a .NET developer meets them: pack, dotnet add package into a fresh app, dotnet tool install.
+if [ "$status" -eq 0 ] && [ "$#" -eq 0 ]; then
+  if tests/install/run-install-test.sh; then
+    echo "install test: passed"
+  else
+    echo "install test: failed" >&2
+    status=1
+  fi
+fi
 exit "$status"

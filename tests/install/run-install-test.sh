@@ -75,6 +75,12 @@ EOF
 step "building the app"
 dotnet build "$app" -c Release -nologo -v:n >"$work/build.log" 2>&1 \
   || { grep -E "error|warn" "$work/build.log" | tail -40; echo "install-test: the app does not build" >&2; exit 1; }
+if grep -qi '"LeWm.TorchSharp.Compat/' "$app/obj/project.assets.json"; then
+  # The TorchSharp fix is in the app's package graph (transitively): its buildTransitive targets must be imported.
+  grep -q "buildTransitive/LeWm.TorchSharp.Compat.targets" "$app/obj/HelloSpeech.csproj.nuget.g.targets" \
+    || { echo "install-test: LeWm.TorchSharp.Compat's buildTransitive targets did not reach the app" >&2; exit 1; }
+  echo "install-test: LeWm.TorchSharp.Compat's buildTransitive targets reach the app"
+fi
 output="$app/bin/Release/net10.0"
 shims="$(find "$output" -name libLibTorchSharp.so)"
 if [ -n "$shims" ]; then

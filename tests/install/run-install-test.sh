@@ -25,6 +25,7 @@ forget_packed_version() {
   if [ -n "$version" ] && [ -d "$global_packages" ]; then
     for dir in "$global_packages"/lewm.*; do
       [ -d "$dir/$version" ] && rm -rf "${dir:?}/$version"
+      rmdir "$dir" 2>/dev/null || true
     done
   fi
   return 0

@@ -30,7 +30,7 @@ public sealed class LeWmSpeechModel : ISpeechModel
 
     /// <summary>Wraps a network (which the model then owns and disposes).</summary>
     /// <param name="network">The network; put in eval mode and moved to the device and precision of <paramref name="options"/>.</param>
-    /// <param name="speakers">The speakers, ordered by id (empty for a single-speaker model).</param>
+    /// <param name="speakers">The speakers, ordered by id (empty for a single-speaker model, whose name for its one voice is not reported).</param>
     /// <param name="textNormalizer">The text normaliser's version the model was trained with.</param>
     /// <param name="options">Device and precision; defaults when null.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -69,9 +69,11 @@ public sealed class LeWmSpeechModel : ISpeechModel
                 network.Predictor, c, options.Threads ?? Math.Max(1, Environment.ProcessorCount / 4), options.CpuStepWeights == ModelPrecision.BFloat16);
         }
 
+        // A single-speaker checkpoint may name its one voice (the trainer saves the corpus folder's name), but the
+        // engine reads any listed speaker as a speaker id to pass: report none, as SpeechModelInfo asks.
         Info = new SpeechModelInfo(
             c.NMels, c.LatentSize, c.Downsample, 24_000, 256, c.MaxTextBytes, c.MaxFrames, c.CapLatentsPerByte, c.CapMinLatents,
-            [.. speakers.Select(s => new SpeakerDescriptor(s.Id, s.Name))], textNormalizer);
+            c.NSpeakers == 0 ? [] : [.. speakers.Select(s => new SpeakerDescriptor(s.Id, s.Name))], textNormalizer);
     }
 
     /// <inheritdoc />

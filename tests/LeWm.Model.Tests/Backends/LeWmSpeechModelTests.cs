@@ -145,6 +145,30 @@ public sealed class LeWmSpeechModelTests
     }
 
     [Fact]
+    public void Load_SingleSpeakerCheckpointNamingItsVoice_ReportsNoSpeakersAndSpeaksWithoutOne()
+    {
+        // What the trainer writes for a one-speaker corpus: n_speakers 0 and the corpus folder's name as speaker 0.
+        string dir = Path.Combine(Path.GetTempPath(), "lewm-backend-" + Guid.NewGuid().ToString("N"));
+        LeWmConfig config = LeWmConfig.Tiny with { NSpeakers = 0 };
+        using (var network = new LeWmNetwork(config))
+        {
+            LeWmCheckpoint.Save(dir, network, config, [new SpeakerInfo(0, "my-voice")]);
+        }
+
+        try
+        {
+            using LeWmSpeechModel model = LeWmSpeechModel.Load(dir);
+            Assert.Empty(model.Info.Speakers);
+            using ISpeechSequence sequence = model.StartSequence(Text("ok"));
+            Assert.NotNull(sequence);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void StartSequence_BadText_ThrowsNamingTheProblem()
     {
         using LeWmSpeechModel model = TinyModel(seed: 4);

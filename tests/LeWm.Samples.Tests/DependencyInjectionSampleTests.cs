@@ -8,7 +8,7 @@ public sealed class DependencyInjectionSampleTests
     {
         using SampleApp app = SampleApp.Find("DependencyInjection");
 
-        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(2));
+        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(4));
 
         run.AssertSucceeded();
         for (int i = 1; i <= 3; i++)

@@ -8,7 +8,7 @@ public sealed class HelloSpeechSampleTests
     {
         using SampleApp app = SampleApp.Find("HelloSpeech");
 
-        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(2));
+        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(4));
 
         run.AssertSucceeded();
         SpeechFile.AssertAudible(app.PathOf("hello.wav"), TimeSpan.FromSeconds(0.3));

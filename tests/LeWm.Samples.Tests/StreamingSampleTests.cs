@@ -12,7 +12,7 @@ public sealed partial class StreamingSampleTests
     {
         using SampleApp app = SampleApp.Find("Streaming");
 
-        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(2));
+        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(4));
 
         run.AssertSucceeded();
         AudioClip clip = SpeechFile.AssertAudible(app.PathOf("stream.wav"), TimeSpan.FromSeconds(1));

@@ -8,7 +8,7 @@ public sealed class TrainYourVoiceSampleTests
     {
         using SampleApp app = SampleApp.Find("TrainYourVoice");
 
-        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(3), "--steps", "5");
+        SampleRun run = await app.RunAsync(TimeSpan.FromMinutes(5), "--steps", "5");
 
         run.AssertSucceeded();
         Assert.Contains("step     5/5", run.Output, StringComparison.Ordinal);

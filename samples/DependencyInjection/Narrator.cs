@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LeWm.Audio.IO;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,7 +36,9 @@ internal sealed partial class Narrator(ITextToSpeechClient speech, IOptions<Narr
         long started = Stopwatch.GetTimestamp();
         TextToSpeechResponse response = await speech.GetAudioAsync(text, request, cancellationToken).ConfigureAwait(false);
         DataContent audio = response.Contents.OfType<DataContent>().Single();
-        await AtomicFile.WriteAllBytesAsync(path, audio.Data, cancellationToken).ConfigureAwait(false);
+        // Written beside its final name, then renamed: a reader never sees half a file.
+        await File.WriteAllBytesAsync(path + ".part", audio.Data, cancellationToken).ConfigureAwait(false);
+        File.Move(path + ".part", path, overwrite: true);
         TimeSpan duration = response.AdditionalProperties?["duration"] is TimeSpan d ? d : TimeSpan.Zero;
         double milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         string file = Path.GetFileName(path);

@@ -55,7 +55,10 @@ public sealed class OnnxSpeechModel : ISpeechModel
         Info = new SpeechModelInfo(
         config.MelBands, config.LatentSize, config.Downsample, 24_000, 256, config.MaxTextBytes, config.MaxFrames,
         config.CapLatentsPerByte, config.CapMinLatents,
-        [.. config.SpeakerNames.OrderBy(s => s.Id).Select(s => new SpeakerDescriptor(s.Id, s.Name))], config.TextNormalizerVersion);
+        // A single-speaker model may name its one voice (exported from a checkpoint the trainer wrote for a one-speaker
+        // corpus), but the engine reads any listed speaker as a speaker id to pass: report none, as SpeechModelInfo asks.
+        config.Speakers == 0 ? [] : [.. config.SpeakerNames.OrderBy(s => s.Id).Select(s => new SpeakerDescriptor(s.Id, s.Name))],
+        config.TextNormalizerVersion);
     }
 
     /// <inheritdoc />

@@ -104,6 +104,35 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
     }
 
     [Fact]
+    public void Load_SingleSpeakerExportNamingItsVoice_ReportsNoSpeakersAndSpeaksWithoutOne()
+    {
+        // What exporting a trainer's one-speaker checkpoint gives: n_speakers 0 and the corpus folder's name as speaker 0.
+        string folder = Directory.CreateTempSubdirectory("lewm-onnx-single-").FullName;
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(fixture.Plain.ExportFolder))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            string configPath = Path.Combine(folder, "config.json");
+            var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+            Assert.Equal(0, (int)config["n_speakers"]!);
+            config["speakers"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["id"] = 0, ["name"] = "my-voice" });
+            File.WriteAllText(configPath, config.ToJsonString());
+
+            using OnnxSpeechModel model = OnnxSpeechModel.Load(folder);
+            Assert.Empty(model.Info.Speakers);
+            using ISpeechSequence sequence = model.StartSequence(new SpeechText(Encoding.UTF8.GetBytes("ok")));
+            Assert.NotNull(sequence);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Advance_500StepsWithMembershipChanges_HoldsNoMoreGroupsThanItUses()
     {
         using OnnxSpeechModel model = OnnxSpeechModel.Load(fixture.Plain.ExportFolder);

@@ -50,7 +50,17 @@ public static class LeWmOnnxExporter
     /// <returns>The graph file names written, keyed by component.</returns>
     /// <exception cref="LeWm.Checkpoints.CheckpointFormatException">The checkpoint is incomplete or its weights do not fit its configuration.</exception>
     /// <exception cref="ArgumentException">The output folder is the checkpoint folder or holds a checkpoint's weights.</exception>
-    public static IReadOnlyDictionary<string, string> Export(string checkpointDirectory, string outputDirectory)
+    public static IReadOnlyDictionary<string, string> Export(string checkpointDirectory, string outputDirectory) =>
+        Export(checkpointDirectory, outputDirectory, OnnxExportPrecision.Full);
+
+    /// <summary>Loads a checkpoint folder and exports it to <paramref name="outputDirectory"/> in <paramref name="precision"/>.</summary>
+    /// <param name="checkpointDirectory">The checkpoint folder (<c>config.json</c> + weights).</param>
+    /// <param name="outputDirectory">The folder to write the graphs and <c>config.json</c> into; created when missing.</param>
+    /// <param name="precision">float32 (CPU and GPU) or float16 (GPU); <c>config.json</c> records it.</param>
+    /// <returns>The graph file names written, keyed by component.</returns>
+    /// <exception cref="LeWm.Checkpoints.CheckpointFormatException">The checkpoint is incomplete or its weights do not fit its configuration.</exception>
+    /// <exception cref="ArgumentException">The output folder is the checkpoint folder or holds a checkpoint's weights.</exception>
+    public static IReadOnlyDictionary<string, string> Export(string checkpointDirectory, string outputDirectory, OnnxExportPrecision precision)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -59,7 +69,7 @@ public static class LeWmOnnxExporter
         using (network)
         {
             string configJson = File.ReadAllText(Path.Combine(info.Directory, LeWmCheckpoint.ConfigFileName));
-            return Export(network, configJson, outputDirectory);
+            return Export(network, configJson, outputDirectory, precision);
         }
     }
 
@@ -72,7 +82,18 @@ public static class LeWmOnnxExporter
     /// <param name="outputDirectory">The folder to write into; created when missing.</param>
     /// <returns>The graph file names written, keyed by component.</returns>
     /// <exception cref="ArgumentException">The output folder holds a checkpoint's weights.</exception>
-    public static IReadOnlyDictionary<string, string> Export(LeWmNetwork network, string? checkpointConfigJson, string outputDirectory)
+    public static IReadOnlyDictionary<string, string> Export(LeWmNetwork network, string? checkpointConfigJson, string outputDirectory) =>
+        Export(network, checkpointConfigJson, outputDirectory, OnnxExportPrecision.Full);
+
+    /// <summary>Exports a loaded network to <paramref name="outputDirectory"/> in <paramref name="precision"/>.</summary>
+    /// <param name="network">The network (any device).</param>
+    /// <param name="checkpointConfigJson">The checkpoint's <c>config.json</c> text to carry over, or null.</param>
+    /// <param name="outputDirectory">The folder to write into; created when missing.</param>
+    /// <param name="precision">float32 (CPU and GPU) or float16 (GPU); <c>config.json</c> records it.</param>
+    /// <returns>The graph file names written, keyed by component.</returns>
+    /// <exception cref="ArgumentException">The output folder holds a checkpoint's weights.</exception>
+    public static IReadOnlyDictionary<string, string> Export(
+        LeWmNetwork network, string? checkpointConfigJson, string outputDirectory, OnnxExportPrecision precision)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -89,15 +110,18 @@ public static class LeWmOnnxExporter
         using (var scope = NewDisposeScope())
         {
             Dictionary<string, Tensor> state = network.state_dict();
-            OnnxGraphBuilder.Save(TextEncoderGraph.Build(config, state), Path.Combine(outputDirectory, TextEncoderFileName));
-            OnnxGraphBuilder.Save(PredictorStepGraph.Build(config, state), Path.Combine(outputDirectory, PredictorStepFileName));
-            OnnxGraphBuilder.Save(AudioEncoderGraph.Build(config, state), Path.Combine(outputDirectory, AudioEncoderFileName));
-            OnnxGraphBuilder.Save(MelDecoderGraph.Build(config, state), Path.Combine(outputDirectory, MelDecoderFileName));
+            void Save(ModelProto model, string file) => OnnxGraphBuilder.Save(
+                precision == OnnxExportPrecision.Half ? Float16GraphConverter.Convert(model) : model, Path.Combine(outputDirectory, file));
+            Save(TextEncoderGraph.Build(config, state), TextEncoderFileName);
+            Save(PredictorStepGraph.Build(config, state), PredictorStepFileName);
+            Save(AudioEncoderGraph.Build(config, state), AudioEncoderFileName);
+            Save(MelDecoderGraph.Build(config, state), MelDecoderFileName);
         }
 
         JsonObject root = JsonNode.Parse(checkpointConfigJson ?? config.ToJson())!.AsObject();
         root["kind"] = Kind;
         root["opset"] = OnnxGraphBuilder.Opset;
+        root["precision"] = precision == OnnxExportPrecision.Half ? "float16" : "float32";
         var graphNode = new JsonObject();
         foreach ((string component, string file) in graphs)
         {

@@ -36,13 +36,25 @@ public static class VocosOnnxExporter
     /// <exception cref="VocosConfigException">The Vocos folder is incomplete or not a mel vocoder.</exception>
     /// <exception cref="LeWm.Checkpoints.CheckpointFormatException">The weights are unreadable or do not match the configuration.</exception>
     /// <exception cref="ArgumentException">The output folder is a Vocos folder (it holds <c>config.yaml</c>).</exception>
-    public static OnnxVocoderConfig Export(string vocosDirectory, string outputDirectory)
+    public static OnnxVocoderConfig Export(string vocosDirectory, string outputDirectory) =>
+        Export(vocosDirectory, outputDirectory, OnnxExportPrecision.Full);
+
+    /// <summary>Loads a Vocos folder and exports it to <paramref name="outputDirectory"/> in <paramref name="precision"/>.</summary>
+    /// <param name="vocosDirectory">The Vocos folder, as published.</param>
+    /// <param name="outputDirectory">The folder to write <c>vocoder.onnx</c> and <c>config.json</c> into; created when missing.</param>
+    /// <param name="precision">float32 (CPU and GPU) or float16 (GPU).</param>
+    /// <returns>The configuration written.</returns>
+    /// <exception cref="DirectoryNotFoundException">The Vocos folder does not exist.</exception>
+    /// <exception cref="VocosConfigException">The Vocos folder is incomplete or not a mel vocoder.</exception>
+    /// <exception cref="LeWm.Checkpoints.CheckpointFormatException">The weights are unreadable or do not match the configuration.</exception>
+    /// <exception cref="ArgumentException">The output folder is a Vocos folder (it holds <c>config.yaml</c>).</exception>
+    public static OnnxVocoderConfig Export(string vocosDirectory, string outputDirectory, OnnxExportPrecision precision)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(vocosDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         CheckOutput(outputDirectory);
         using VocosVocoder vocoder = VocosVocoder.Load(vocosDirectory);
-        return Export(vocoder, outputDirectory);
+        return Export(vocoder, outputDirectory, precision);
     }
 
     /// <summary>Exports a loaded Vocos vocoder to <paramref name="outputDirectory"/>.</summary>
@@ -50,7 +62,16 @@ public static class VocosOnnxExporter
     /// <param name="outputDirectory">The folder to write <c>vocoder.onnx</c> and <c>config.json</c> into; created when missing.</param>
     /// <returns>The configuration written.</returns>
     /// <exception cref="ArgumentException">The output folder is a Vocos folder (it holds <c>config.yaml</c>).</exception>
-    public static OnnxVocoderConfig Export(VocosVocoder vocoder, string outputDirectory)
+    public static OnnxVocoderConfig Export(VocosVocoder vocoder, string outputDirectory) =>
+        Export(vocoder, outputDirectory, OnnxExportPrecision.Full);
+
+    /// <summary>Exports a loaded Vocos vocoder to <paramref name="outputDirectory"/> in <paramref name="precision"/>.</summary>
+    /// <param name="vocoder">The vocoder (any device).</param>
+    /// <param name="outputDirectory">The folder to write <c>vocoder.onnx</c> and <c>config.json</c> into; created when missing.</param>
+    /// <param name="precision">float32 (CPU and GPU) or float16 (GPU).</param>
+    /// <returns>The configuration written.</returns>
+    /// <exception cref="ArgumentException">The output folder is a Vocos folder (it holds <c>config.yaml</c>).</exception>
+    public static OnnxVocoderConfig Export(VocosVocoder vocoder, string outputDirectory, OnnxExportPrecision precision)
     {
         ArgumentNullException.ThrowIfNull(vocoder);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -60,7 +81,8 @@ public static class VocosOnnxExporter
         using (var scope = NewDisposeScope())
         {
             ModelProto model = BuildModel(config, vocoder.StateDict());
-            OnnxGraphBuilder.Save(model, Path.Combine(outputDirectory, GraphFileName));
+            OnnxGraphBuilder.Save(
+                precision == OnnxExportPrecision.Half ? Float16GraphConverter.Convert(model) : model, Path.Combine(outputDirectory, GraphFileName));
         }
 
         var onnxConfig = new OnnxVocoderConfig

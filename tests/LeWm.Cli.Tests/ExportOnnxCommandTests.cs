@@ -54,6 +54,38 @@ public sealed class ExportOnnxCommandTests
     }
 
     [Fact]
+    public async Task ExportOnnx_Float16Model_IsHalfTheSizeAndSpeaks()
+    {
+        string checkpoint = CliRun.TempPath(string.Empty);
+        string full = CliRun.TempPath(string.Empty);
+        string half = CliRun.TempPath(string.Empty);
+        string wav = CliRun.TempPath(".wav");
+        CliRun init = await CliRun.RunAsync("init", "--preset", "tiny", "-o", checkpoint, "--seed", "5");
+        Assert.True(init.ExitCode == 0, init.Error);
+
+        CliRun fullExport = await CliRun.RunAsync("export", "onnx", "--model", checkpoint, "-o", full, "--json");
+        CliRun halfExport = await CliRun.RunAsync("export", "onnx", "--model", checkpoint, "-o", half, "--precision", "float16", "--json");
+        CliRun speak = await CliRun.RunAsync("synthesize", "--model", half, "--text", "नमस्ते", "-o", wav);
+
+        Assert.True(fullExport.ExitCode == 0 && halfExport.ExitCode == 0, fullExport.Error + halfExport.Error);
+        JsonObject fullResult = JsonNode.Parse(fullExport.Output.TrimEnd().Split('\n')[^1])!.AsObject();
+        JsonObject halfResult = JsonNode.Parse(halfExport.Output.TrimEnd().Split('\n')[^1])!.AsObject();
+        Assert.Equal("float16", (string?)halfResult["precision"]);
+        Assert.InRange(halfResult["graph_bytes"]!.GetValue<long>(), fullResult["graph_bytes"]!.GetValue<long>() * 0.45, fullResult["graph_bytes"]!.GetValue<long>() * 0.6);
+        Assert.True(speak.ExitCode == 0, speak.Error);
+        Assert.True(new FileInfo(wav).Length > 44);
+    }
+
+    [Fact]
+    public async Task ExportOnnx_UnknownPrecision_ExitsTwoNamingTheValueAndTheChoices()
+    {
+        CliRun run = await CliRun.RunAsync("export", "onnx", "--model", CliRun.TempPath(string.Empty), "-o", CliRun.TempPath(string.Empty), "--precision", "bfloat16");
+
+        run.AssertOneLineError("'bfloat16'");
+        Assert.Contains("float16", run.Error.Replace("'bfloat16'", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExportOnnx_BothModelAndVocoder_ExitsTwoWithOneLine()
     {
         CliRun run = await CliRun.RunAsync("export", "onnx", "--model", Fixture("vocos-small-center"), "--vocoder", Fixture("vocos-small-center"), "-o", CliRun.TempPath(string.Empty));

@@ -34,6 +34,36 @@ public sealed class OnnxCheckerTests
     }
 
     [Fact]
+    public async Task Checker_Float16ExportsOfLeWmAndVocos_Pass()
+    {
+        string? script = OnnxTestFiles.FindRepositoryFile("python/onnx_check.py");
+        Assert.NotNull(script);
+        string? python = await FindPythonWithOnnxAsync();
+        Assert.True(python is not null, MissingOnnx);
+        string model = OnnxTestFiles.TempFolder();
+        string vocos = OnnxTestFiles.TempFolder();
+        TorchSharp.torch.manual_seed(4);
+        using (var network = new LeWm.Model.Modules.LeWmNetwork(LeWm.Model.Config.LeWmConfig.Tiny with { NSpeakers = 2 }))
+        {
+            network.eval();
+            LeWmOnnxExporter.Export(network, null, model, OnnxExportPrecision.Half);
+        }
+
+        using (VocosVocoder vocoder = VocosVocoder.CreateRandom(VocosConfig.Mel24Khz, seed: 3))
+        {
+            VocosOnnxExporter.Export(vocoder, vocos, OnnxExportPrecision.Half);
+        }
+
+        (int modelExit, string modelOutput) = await RunAsync(python, script, model);
+        (int vocosExit, string vocosOutput) = await RunAsync(python, script, vocos);
+
+        Assert.True(modelExit == 0, modelOutput);
+        Assert.True(vocosExit == 0, vocosOutput);
+        Assert.Equal(4, modelOutput.Split('\n').Count(line => line.StartsWith("ok ", StringComparison.Ordinal)));
+        Assert.DoesNotContain("FAILED", modelOutput + vocosOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Checker_ExportedLeWmGraphs_Pass()
     {
         string? script = OnnxTestFiles.FindRepositoryFile("python/onnx_check.py");

@@ -61,8 +61,17 @@ internal static class ExportCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "The LeWM checkpoint folder to export (config.json + weights): text_encoder, predictor_step, audio_encoder and mel_decoder graphs + config.json; run it with --model OUTPUT on ONNX Runtime." };
         var vocoder = new Option<DirectoryInfo>("--vocoder") { Description = "The Vocos folder to export (config.yaml + pytorch_model.bin or model.safetensors)." };
         var destination = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder to write the graphs and config.json into (not the source folder).", Required = true };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "float32 (CPU and GPU; default) or float16 (GPU: float16 weights and arithmetic, float32 inputs and outputs).",
+            DefaultValueFactory = _ => "float32",
+        };
+        precision.AcceptOnlyFromAmong("float32", "float16");
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the result as the last line." };
-        var command = new Command("onnx", "Export a LeWM model (--model) or a Vocos vocoder (--vocoder) to ONNX (opset 17, IR 8): one graph per component + config.json.") { model, vocoder, destination, json };
+        var command = new Command("onnx", "Export a LeWM model (--model) or a Vocos vocoder (--vocoder) to ONNX (opset 17, IR 8): one graph per component + config.json.")
+        {
+            model, vocoder, destination, precision, json,
+        };
         command.SetAction(parse =>
         {
             DirectoryInfo? modelFolder = parse.GetValue(model);
@@ -73,14 +82,15 @@ internal static class ExportCommand
             }
 
             DirectoryInfo target = parse.GetRequiredValue(destination);
+            OnnxExportPrecision format = parse.GetRequiredValue(precision) == "float16" ? OnnxExportPrecision.Half : OnnxExportPrecision.Full;
             return modelFolder is not null
-                ? ExportModel(output, modelFolder, target, parse.GetValue(json))
-                : ExportVocoder(output, vocoderFolder!, target, parse.GetValue(json));
+                ? ExportModel(output, modelFolder, target, format, parse.GetValue(json))
+                : ExportVocoder(output, vocoderFolder!, target, format, parse.GetValue(json));
         });
         return command;
     }
 
-    private static int ExportModel(TextWriter output, DirectoryInfo modelFolder, DirectoryInfo target, bool json)
+    private static int ExportModel(TextWriter output, DirectoryInfo modelFolder, DirectoryInfo target, OnnxExportPrecision precision, bool json)
     {
         string source = ModelFolder.Require(modelFolder);
         CheckTarget(source, target);
@@ -90,15 +100,15 @@ internal static class ExportCommand
             throw new UsageException($"'{source}' is already an ONNX export; pass the checkpoint folder (config.json + weights).");
         }
 
-        IReadOnlyDictionary<string, string> graphs = LeWmOnnxExporter.Export(source, target.FullName);
+        IReadOnlyDictionary<string, string> graphs = LeWmOnnxExporter.Export(source, target.FullName, precision);
         long bytes = graphs.Values.Sum(file => new FileInfo(Path.Combine(target.FullName, file)).Length);
         output.WriteLine(json
-            ? JsonLine.Of(("output", target.FullName), ("graphs", string.Join(",", graphs.Values)), ("opset", 17), ("graph_bytes", bytes))
+            ? JsonLine.Of(("output", target.FullName), ("graphs", string.Join(",", graphs.Values)), ("opset", 17), ("precision", Spelling(precision)), ("graph_bytes", bytes))
             : $"Wrote {target.FullName}: {string.Join(", ", graphs.Values)} ({bytes:N0} bytes, opset 17) and {OnnxSpeechModelConfig.FileName}.");
         return ExitCodes.Success;
     }
 
-    private static int ExportVocoder(TextWriter output, DirectoryInfo source, DirectoryInfo target, bool json)
+    private static int ExportVocoder(TextWriter output, DirectoryInfo source, DirectoryInfo target, OnnxExportPrecision precision, bool json)
     {
         if (!source.Exists)
         {
@@ -111,14 +121,16 @@ internal static class ExportCommand
         }
 
         CheckTarget(source.FullName, target);
-        OnnxVocoderConfig config = VocosOnnxExporter.Export(source.FullName, target.FullName);
+        OnnxVocoderConfig config = VocosOnnxExporter.Export(source.FullName, target.FullName, precision);
         string graph = Path.Combine(target.FullName, config.Graph);
         long bytes = new FileInfo(graph).Length;
         output.WriteLine(json
-            ? JsonLine.Of(("output", target.FullName), ("graph", graph), ("opset", config.Opset), ("graph_bytes", bytes))
+            ? JsonLine.Of(("output", target.FullName), ("graph", graph), ("opset", config.Opset), ("precision", Spelling(precision)), ("graph_bytes", bytes))
             : $"Wrote {target.FullName}: {config.Graph} ({bytes:N0} bytes, opset {config.Opset}) and {OnnxVocoderConfig.FileName}.");
         return ExitCodes.Success;
     }
+
+    private static string Spelling(OnnxExportPrecision precision) => precision == OnnxExportPrecision.Half ? "float16" : "float32";
 
     private static void CheckTarget(string source, DirectoryInfo target)
     {

@@ -7,7 +7,10 @@
 #     Program.cs; it must build, run, and write a WAV of speech. Where the app's output holds TorchSharp's native
 #     shim, LeWm.TorchSharp.Compat's buildTransitive targets must have patched it (this machine's libstdc++
 #     decides whether it would load without the patch; the run proves it loads).
-#  3. `dotnet tool install` of the lewm tool package from that folder, and `lewm synthesize` must write speech.
+#  3. A second app that trains (`LeWm.Model` + `TorchSharp-cpu`): LeWm.TorchSharp.Compat's buildTransitive targets
+#     must patch its TorchSharp shim, and it must load libtorch and build the tiny network (the quick-start app runs
+#     on ONNX Runtime and carries no TorchSharp).
+#  4. `dotnet tool install` of the lewm tool package from that folder, and `lewm synthesize` must write speech.
 # The LeWm.* entries of the packed version are removed from the NuGet global packages folder before and after, so
 # a stale package of the same version can never be used. Run from anywhere; needs python3 (test.sh installs it).
 set -euo pipefail
@@ -94,6 +97,32 @@ fi
 step "running the app"
 (cd "$app" && dotnet run -c Release --no-build) || { echo "install-test: the app failed" >&2; exit 1; }
 python3 "$here/check_wav.py" "$app/hello.wav" 0.5
+
+step "creating an app that trains: LeWm.Model + TorchSharp-cpu (the TorchSharp fix must come with the packages)"
+# The quick start above runs on ONNX Runtime and has no TorchSharp; an app that trains does, and on Debian 12 it
+# only loads libtorch because LeWm.TorchSharp.Compat's buildTransitive targets patch TorchSharp's shim.
+trainer="$work/TrainingApp"
+dotnet new console -o "$trainer" -n TrainingApp --no-restore >"$work/new2.log" 2>&1 \
+  || { cat "$work/new2.log"; echo "install-test: dotnet new console failed" >&2; exit 1; }
+cp "$app/nuget.config" "$trainer/nuget.config"
+cat >"$trainer/Program.cs" <<'EOF'
+using LeWm.Model.Config;
+using LeWm.Model.Modules;
+using var network = new LeWmNetwork(LeWmConfig.Tiny);
+Console.WriteLine($"LeWM tiny on TorchSharp: {network.parameters().Sum(p => p.numel())} parameters");
+EOF
+(
+  cd "$trainer"
+  dotnet add package LeWm.Model --version "$version" >"$work/add2.log" 2>&1 \
+    && dotnet add package TorchSharp-cpu --version 0.107.0 >>"$work/add2.log" 2>&1
+) || { cat "$work/add2.log"; echo "install-test: dotnet add package failed" >&2; exit 1; }
+dotnet build "$trainer" -c Release -nologo -v:n >"$work/build2.log" 2>&1 \
+  || { grep -E "error|warn" "$work/build2.log" | tail -40; echo "install-test: the training app does not build" >&2; exit 1; }
+grep -q "LeWm.TorchSharp.Compat: patched" "$work/build2.log" \
+  || { echo "install-test: the training app's libLibTorchSharp.so was not patched by LeWm.TorchSharp.Compat" >&2; exit 1; }
+(cd "$trainer" && dotnet run -c Release --no-build) | tee "$work/train-app.log" \
+  || { echo "install-test: the training app failed to load TorchSharp" >&2; exit 1; }
+grep -q "parameters" "$work/train-app.log" || { echo "install-test: the training app printed nothing" >&2; exit 1; }
 
 step "installing the lewm tool"
 tool_id="LeWm.Cli"

@@ -31,6 +31,10 @@ internal static class TrainCommand
         var spectralWeight = new Option<double?>("--spectral-weight") { Description = "Spectral loss weight (default 1.5)." };
         var predictionWeight = new Option<double?>("--prediction-weight") { Description = "Latent prediction weight (default 1.0)." };
         var stopWeight = new Option<double?>("--stop-weight") { Description = "Stop loss weight (default 1.0)." };
+        var predictionInputNoise = new Option<double?>("--prediction-input-noise")
+        {
+            Description = "Standard deviation of noise on the predictor's teacher-forced inputs (default 0; e.g. 0.1 teaches it to recover from its own errors).",
+        };
         var seed = new Option<long>("--seed") { Description = "Seed of initialisation, dropout and data order.", DefaultValueFactory = _ => 1234 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
@@ -39,7 +43,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a LeWM model on a preprocessed corpus.")
         {
             data, destination, preset, epochs, steps, saveEvery, validateEvery, resume, batchFrames, learningRate, warmup,
-            klWeight, reconWeight, spectralWeight, predictionWeight, stopWeight, seed, device, initFrom, json,
+            klWeight, reconWeight, spectralWeight, predictionWeight, stopWeight, predictionInputNoise, seed, device, initFrom, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +70,7 @@ internal static class TrainCommand
                 SpectralWeight = parse.GetValue(spectralWeight),
                 PredictionWeight = parse.GetValue(predictionWeight),
                 StopWeight = parse.GetValue(stopWeight),
+                PredictionInputNoise = parse.GetValue(predictionInputNoise),
                 Seed = parse.GetValue(seed),
                 Device = parse.GetValue(device) == "cuda" ? TrainingDevice.Cuda : TrainingDevice.Cpu,
                 InitFrom = parse.GetValue(initFrom)?.FullName,

@@ -133,6 +133,15 @@ public sealed record LeWmConfig
     [JsonPropertyName("spectral_fft_sizes")]
     public IReadOnlyList<int> SpectralFftSizes { get; init; } = [64, 128, 256];
 
+    /// <summary>
+    /// Gets the standard deviation of Gaussian noise added to the predictor's teacher-forced input latents while
+    /// training (not to its targets, and never in evaluation mode); 0, the default, adds none. At inference the
+    /// predictor reads its own, imperfect outputs; noise on its training inputs teaches it to recover from them (and its
+    /// stop head to fire from such states) instead of drifting. An addition to the reference.
+    /// </summary>
+    [JsonPropertyName("prediction_input_noise")]
+    public double PredictionInputNoise { get; init; }
+
     /// <summary>Gets a value indicating whether the prediction target is detached from the graph.</summary>
     [JsonPropertyName("detach_prediction_target")]
     public bool DetachPredictionTarget { get; init; }
@@ -313,6 +322,7 @@ public sealed record LeWmConfig
         NonNegative("spectral_weight", SpectralWeight);
         NonNegative("stop_weight", StopWeight);
         NonNegative("stop_pos_weight", StopPosWeight);
+        NonNegative("prediction_input_noise", PredictionInputNoise);
         NonNegative("cap_latents_per_byte", CapLatentsPerByte);
         if (CapMinLatents < 0)
         {

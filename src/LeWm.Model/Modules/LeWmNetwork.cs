@@ -113,7 +113,10 @@ public sealed class LeWmNetwork : nn.Module
         Tensor latentMask = SequenceMask.Of(latentLengths, frames).to(mu.dtype);
         Tensor z = mu.add(logVar.mul(0.5).exp().mul(epsilon)).mul(latentMask.unsqueeze(-1));
 
-        (Tensor predictions, Tensor stopLogits) = _predictor.call(z, crossKeys, crossValues, textMask);
+        Tensor predictorInput = training && Config.PredictionInputNoise > 0
+            ? z.add(randn_like(z).mul(Config.PredictionInputNoise).mul(latentMask.unsqueeze(-1)))
+            : z;
+        (Tensor predictions, Tensor stopLogits) = _predictor.call(predictorInput, crossKeys, crossValues, textMask);
         Tensor target = Config.DetachPredictionTarget ? z.detach() : z;
         (Tensor prediction, Tensor predictionItems) = PredictionLoss.Compute(predictions, target, latentLengths);
         (Tensor kl, Tensor klItems) = KlLoss.Compute(mu, logVar, latentLengths);

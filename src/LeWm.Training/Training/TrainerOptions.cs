@@ -58,6 +58,9 @@ public sealed record TrainerOptions
     /// <summary>Gets the stop weight, or null for the configuration's <c>stop_weight</c>.</summary>
     public double? StopWeight { get; init; }
 
+    /// <summary>Gets the noise on the predictor's training inputs, or null for the configuration's <c>prediction_input_noise</c> (see <see cref="LeWmConfig.PredictionInputNoise"/>).</summary>
+    public double? PredictionInputNoise { get; init; }
+
     /// <summary>Gets the seed of initialisation, dropout, noise and data order (default 1234).</summary>
     public long Seed { get; init; } = 1234;
 
@@ -113,7 +116,7 @@ public sealed record TrainerOptions
         Check(FinalLearningRateRatio is >= 0 and <= 1, $"the final learning-rate ratio must be in [0, 1], got {FinalLearningRateRatio}");
         Check(double.IsFinite(WeightDecay) && WeightDecay >= 0, $"weight decay must be >= 0, got {WeightDecay}");
         Check(double.IsFinite(GradientClipNorm) && GradientClipNorm > 0, $"the gradient clip norm must be > 0, got {GradientClipNorm}");
-        foreach ((string name, double? value) in new[] { ("kl", KlWeight), ("recon", ReconWeight), ("spectral", SpectralWeight), ("prediction", PredictionWeight), ("stop", StopWeight) })
+        foreach ((string name, double? value) in new[] { ("kl", KlWeight), ("recon", ReconWeight), ("spectral", SpectralWeight), ("prediction", PredictionWeight), ("stop", StopWeight), ("prediction input noise", PredictionInputNoise) })
         {
             Check(value is null || (double.IsFinite(value.Value) && value >= 0), $"the {name} weight must be >= 0, got {value}");
         }
@@ -145,6 +148,7 @@ public sealed record TrainerOptions
             SpectralWeight = SpectralWeight ?? config.SpectralWeight,
             PredictionWeight = PredictionWeight ?? config.PredictionWeight,
             StopWeight = StopWeight ?? config.StopWeight,
+            PredictionInputNoise = PredictionInputNoise ?? config.PredictionInputNoise,
         };
     }
 }

@@ -1,5 +1,6 @@
 using LeWm.Inference;
 using LeWm.Model.Checkpoints;
+using LeWm.Model.Config;
 using LeWm.Model.Modules;
 using LeWm.Training.Data;
 using LeWm.Training.Preprocessing;
@@ -170,6 +171,17 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("steps", e.Message, StringComparison.Ordinal);
         Assert.Contains("batch frames", e.Message, StringComparison.Ordinal);
         Assert.Contains("learning rate", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplyLossWeights_PredictionInputNoiseOverride_ReplacesTheConfigurationsOnlyWhenGiven()
+    {
+        LeWmConfig config = LeWmConfig.Tiny with { PredictionInputNoise = 0.05 };
+
+        Assert.Equal(0.2, (Options("d", "o", 1) with { PredictionInputNoise = 0.2 }).ApplyLossWeights(config).PredictionInputNoise);
+        Assert.Equal(0.05, Options("d", "o", 1).ApplyLossWeights(config).PredictionInputNoise);
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(Options("d", "o", 1) with { PredictionInputNoise = -0.1 }));
+        Assert.Contains("prediction input noise", e.Message, StringComparison.Ordinal);
     }
 
     private static void AssertSameWeights(string first, string second)

@@ -56,8 +56,11 @@ public sealed class LeWmConfigTests
             "text_layers", "n_speakers", "n_mels", "audio_layers", "downsample", "latent_size", "max_frames",
             "predictor_layers", "decoder_channels", "decoder_res_blocks", "decoder_refine_convs", "decoder_kernel",
             "prediction_weight", "kl_weight", "recon_weight", "spectral_weight", "stop_weight", "stop_pos_weight",
-            "spectral_fft_sizes", "detach_prediction_target", "cap_latents_per_byte", "cap_min_latents",
+            "spectral_fft_sizes", "prediction_input_noise", "detach_prediction_target", "cap_latents_per_byte", "cap_min_latents",
         ];
+
+        // prediction_input_noise is ours (training-time input noise); the reference reads configs without it, and
+        // ours read the reference's with it defaulting to 0.
         Assert.Equal(expected, names);
     }
 

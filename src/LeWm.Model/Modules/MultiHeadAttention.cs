@@ -13,9 +13,13 @@ internal static class MultiHeadAttention
     public static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor allowed)
     {
         using var scope = NewDisposeScope();
-        double scale = Math.Pow(q.shape[^1], -0.5);
+        // Explicit scalars, alive until the end of the method: an implicit double → Scalar conversion leaves a temporary
+        // that the finalizer may free while the native call still reads it (seen once as masked_fill failing
+        // "toFloat: Expected false to be true" under parallel tests).
+        using Scalar scale = Math.Pow(q.shape[^1], -0.5).ToScalar();
         Tensor scores = torch.matmul(q, k.transpose(-2, -1)).mul(scale);
-        scores = scores.masked_fill(allowed.logical_not(), torch.finfo(scores.dtype).min);
+        using Scalar lowest = torch.finfo(scores.dtype).min.ToScalar();
+        scores = scores.masked_fill(allowed.logical_not(), lowest);
         Tensor result = torch.matmul(torch.softmax(scores, dim: -1), v);
         return result.MoveToOuterDisposeScope();
     }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text;
 using LeWm.Inference;
 using LeWm.Model.Backends;
-using LeWm.Onnx;
 
 namespace LeWm.Cli.Commands;
 
@@ -82,15 +81,8 @@ internal static class BenchSynthesizeCommand
             string folder = ModelFolder.Require(parse.GetRequiredValue(model));
             bool quiet = parse.GetValue(json);
             string weights = parse.GetRequiredValue(stepWeights);
-            ISpeechModel speechModel = OnnxSpeechModel.IsOnnxFolder(folder)
-                ? OnnxSpeechModel.Load(folder, new OnnxOptions { Device = computeDevice })
-                : LeWmSpeechModel.Load(
-                    folder,
-                    new LeWmModelOptions
-                    {
-                        Device = computeDevice,
-                        CpuStepWeights = weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full,
-                    });
+            ISpeechModel speechModel = SpeechModelFactory.Load(
+                folder, computeDevice, weights == "bfloat16" ? ModelPrecision.BFloat16 : ModelPrecision.Full);
             await using TtsEngine engine = TtsEngine.CreateBuilder()
                 .UseSpeechModel(speechModel)
                 .UseVocoder(_ => VocoderFactory.Create(parse.GetRequiredValue(vocoder), computeDevice))

@@ -58,12 +58,12 @@ internal static class EvalCommand
             string vocoderArgument = parse.GetRequiredValue(vocoder);
             TextWriter error = parse.InvocationConfiguration.Error;
             long started = Stopwatch.GetTimestamp();
+            ISpeechModel speechModel = SpeechModelFactory.Load(folder);
+
             // An exported ONNX folder's config.json is the checkpoint's configuration plus kind/opset/graphs.
-            bool exported = OnnxSpeechModel.IsOnnxFolder(folder);
-            ISpeechModel speechModel = exported ? OnnxSpeechModel.Load(folder) : LeWmSpeechModel.Load(folder);
-            LeWmConfig config = exported
-                ? LeWmConfig.Load(Path.Combine(folder, OnnxSpeechModelConfig.FileName))
-                : ((LeWmSpeechModel)speechModel).Config;
+            LeWmConfig config = speechModel is LeWmSpeechModel checkpoint
+                ? checkpoint.Config
+                : LeWmConfig.Load(Path.Combine(folder, OnnxSpeechModelConfig.FileName));
             await using TtsEngine engine = TtsEngine.CreateBuilder()
                 .UseSpeechModel(speechModel)
                 .UseVocoder(_ => VocoderFactory.Create(vocoderArgument))

@@ -94,8 +94,7 @@ internal static class ExportCommand
     {
         string source = ModelFolder.Require(modelFolder);
         CheckTarget(source, target);
-        if (File.Exists(Path.Combine(source, OnnxSpeechModelConfig.FileName))
-            && File.ReadAllText(Path.Combine(source, OnnxSpeechModelConfig.FileName)).Contains("\"graphs\"", StringComparison.Ordinal))
+        if (OnnxSpeechModel.IsOnnxFolder(source))
         {
             throw new UsageException($"'{source}' is already an ONNX export; pass the checkpoint folder (config.json + weights).");
         }

@@ -10,6 +10,11 @@ namespace LeWm.Cli.Commands;
 /// </summary>
 internal static class SpeechModelFactory
 {
-    public static ISpeechModel Load(string folder) =>
-        OnnxSpeechModel.IsOnnxFolder(folder) ? OnnxSpeechModel.Load(folder) : LeWmSpeechModel.Load(folder);
+    public static ISpeechModel Load(string folder) => Load(folder, ComputeDevice.Cpu, ModelPrecision.Full);
+
+    /// <summary>Loads <paramref name="folder"/> on <paramref name="device"/>; <paramref name="cpuStepWeights"/> applies to checkpoints only (the fused CPU step).</summary>
+    public static ISpeechModel Load(string folder, ComputeDevice device, ModelPrecision cpuStepWeights) =>
+        OnnxSpeechModel.IsOnnxFolder(folder)
+            ? OnnxSpeechModel.Load(folder, new OnnxOptions { Device = device })
+            : LeWmSpeechModel.Load(folder, new LeWmModelOptions { Device = device, CpuStepWeights = cpuStepWeights });
 }

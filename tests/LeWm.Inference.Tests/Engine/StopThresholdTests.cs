@@ -1,5 +1,3 @@
-using LeWm.Audio.Mel;
-
 namespace LeWm.Inference.Tests.Engine;
 
 /// <summary>
@@ -37,33 +35,20 @@ public sealed class StopThresholdTests
     }
 
     /// <summary>Replaces the stop logits of every step with −3 + 0.25·(frames generated so far − 1); the rest passes through.</summary>
-    private sealed class RisingStopModel(ISpeechModel inner) : ISpeechModel
+    private sealed class RisingStopModel(ISpeechModel inner) : DelegatingSpeechModel(inner)
     {
         private int _steps;
 
-        public SpeechModelInfo Info => inner.Info;
-
-        public ISpeechSequence StartSequence(SpeechText text, LatentFrames? prompt = null)
+        public override ISpeechSequence StartSequence(SpeechText text, LatentFrames? prompt = null)
         {
             _steps = 0;
-            return inner.StartSequence(text, prompt);
+            return base.StartSequence(text, prompt);
         }
 
-        public void Advance(IReadOnlyList<ISpeechSequence> sequences, ReadOnlySpan<float> inputs, Span<float> nextLatents, Span<float> stopLogits)
+        public override void Advance(IReadOnlyList<ISpeechSequence> sequences, ReadOnlySpan<float> inputs, Span<float> nextLatents, Span<float> stopLogits)
         {
-            inner.Advance(sequences, inputs, nextLatents, stopLogits);
+            base.Advance(sequences, inputs, nextLatents, stopLogits);
             stopLogits.Fill(-3f + (0.25f * _steps++));
         }
-
-        public IReadOnlyList<LatentFrames> EncodeAudio(IReadOnlyList<LogMel> mels, CancellationToken cancellationToken = default) =>
-            inner.EncodeAudio(mels, cancellationToken);
-
-        public LatentFrames Predict(SpeechText text, LatentFrames latents, CancellationToken cancellationToken = default) =>
-            inner.Predict(text, latents, cancellationToken);
-
-        public IReadOnlyList<LogMel> DecodeLatents(IReadOnlyList<LatentFrames> latents, CancellationToken cancellationToken = default) =>
-            inner.DecodeLatents(latents, cancellationToken);
-
-        public void Dispose() => inner.Dispose();
     }
 }

@@ -39,31 +39,16 @@ public sealed class StreamingDecodeCallTests
     }
 
     /// <summary>Counts <see cref="ISpeechModel.DecodeLatents"/> calls; everything else passes through.</summary>
-    private sealed class CountingSpeechModel(ISpeechModel inner) : ISpeechModel
+    private sealed class CountingSpeechModel(ISpeechModel inner) : DelegatingSpeechModel(inner)
     {
         private int _decodeCalls;
 
         public int DecodeCalls => Volatile.Read(ref _decodeCalls);
 
-        public SpeechModelInfo Info => inner.Info;
-
-        public ISpeechSequence StartSequence(SpeechText text, LatentFrames? prompt = null) => inner.StartSequence(text, prompt);
-
-        public void Advance(IReadOnlyList<ISpeechSequence> sequences, ReadOnlySpan<float> inputs, Span<float> nextLatents, Span<float> stopLogits) =>
-            inner.Advance(sequences, inputs, nextLatents, stopLogits);
-
-        public IReadOnlyList<LatentFrames> EncodeAudio(IReadOnlyList<LogMel> mels, CancellationToken cancellationToken = default) =>
-            inner.EncodeAudio(mels, cancellationToken);
-
-        public LatentFrames Predict(SpeechText text, LatentFrames latents, CancellationToken cancellationToken = default) =>
-            inner.Predict(text, latents, cancellationToken);
-
-        public IReadOnlyList<LogMel> DecodeLatents(IReadOnlyList<LatentFrames> latents, CancellationToken cancellationToken = default)
+        public override IReadOnlyList<LogMel> DecodeLatents(IReadOnlyList<LatentFrames> latents, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _decodeCalls);
-            return inner.DecodeLatents(latents, cancellationToken);
+            return base.DecodeLatents(latents, cancellationToken);
         }
-
-        public void Dispose() => inner.Dispose();
     }
 }

@@ -125,6 +125,44 @@ public sealed class EvalCommandTests(TinyCheckpointFixture checkpoint) : IClassF
     }
 
     [Fact]
+    public async Task Eval_TemperatureWithASeed_RepeatsItsFiguresAndDiffersFromGreedySynthesis()
+    {
+        string corpus = await MakeCorpusAsync(3);
+
+        CliRun greedy = await CliRun.RunAsync("eval", "--model", checkpoint.Model, "--data", corpus, "--json");
+        CliRun first = await CliRun.RunAsync("eval", "--model", checkpoint.Model, "--data", corpus, "--temperature", "0.5", "--seed", "7", "--json");
+        CliRun second = await CliRun.RunAsync("eval", "--model", checkpoint.Model, "--data", corpus, "--temperature", "0.5", "--seed", "7", "--json");
+
+        Assert.True(greedy.ExitCode == 0, greedy.Error);
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        static JsonElement Root(CliRun run)
+        {
+            using JsonDocument json = JsonDocument.Parse(run.Output.TrimEnd().Split('\n')[^1]);
+            return json.RootElement.Clone();
+        }
+
+        JsonElement greedyRoot = Root(greedy), firstRoot = Root(first), secondRoot = Root(second);
+        Assert.Equal(0.0, greedyRoot.GetProperty("temperature").GetDouble());
+        Assert.Equal(0.5, firstRoot.GetProperty("temperature").GetDouble());
+        Assert.Equal(firstRoot.GetProperty("synthesized_mcd_db").GetDouble(), secondRoot.GetProperty("synthesized_mcd_db").GetDouble());
+        Assert.NotEqual(greedyRoot.GetProperty("synthesized_mcd_db").GetDouble(), firstRoot.GetProperty("synthesized_mcd_db").GetDouble());
+
+        // Sampling changes only the autoregressive rendering.
+        Assert.Equal(greedyRoot.GetProperty("predicted_mcd_db").GetDouble(), firstRoot.GetProperty("predicted_mcd_db").GetDouble(), 1e-9);
+    }
+
+    [Theory]
+    [InlineData("-0.1")]
+    [InlineData("11")]
+    public async Task Eval_TemperatureOutOfRange_ExitsTwo(string temperature)
+    {
+        CliRun run = await CliRun.RunAsync("eval", "--model", checkpoint.Model, "--data", Path.GetTempPath(), "--temperature", temperature);
+
+        run.AssertOneLineError("--temperature must be between 0 and 10");
+    }
+
+    [Fact]
     public async Task Eval_WithoutJson_PrintsTheTable()
     {
         string corpus = await MakeCorpusAsync(3);

@@ -27,12 +27,18 @@ internal static class EvalCommand
             Description = "The stop probability at which synthesis ends (default 0.5; see SynthesisOptions.StopThreshold).",
             DefaultValueFactory = _ => 0.5,
         };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Standard deviation of the noise added to each generated latent (see SynthesisOptions.Temperature; 0: deterministic).",
+            DefaultValueFactory = _ => 0.0,
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of the sampling noise with --temperature (every item starts from it), so the figures repeat.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (means and per-item rows) as the last line." };
         var command = new Command(
             "eval",
             "Score a model on a corpus's held-out items: MCD-DTW (dB) of synthesis, teacher-forced prediction, reconstruction and the Griffin-Lim floor against the recordings, duration ratio and real-time factor.")
         {
-            model, data, vocoder, limit, all, stopThreshold, json,
+            model, data, vocoder, limit, all, stopThreshold, temperature, seed, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +52,12 @@ internal static class EvalCommand
             if (!(threshold > 0 && threshold < 1))
             {
                 throw new UsageException($"--stop-threshold must be between 0 and 1, exclusive (got {threshold}).");
+            }
+
+            double sampling = parse.GetValue(temperature);
+            if (!(sampling >= 0 && sampling <= 10))
+            {
+                throw new UsageException($"--temperature must be between 0 and 10 (got {sampling}).");
             }
 
             DirectoryInfo corpus = parse.GetRequiredValue(data);
@@ -69,12 +81,12 @@ internal static class EvalCommand
                 .UseVocoder(_ => VocoderFactory.Create(vocoderArgument))
                 .Build();
             CorpusEvaluation result = await CorpusEvaluator.EvaluateAsync(
-                engine, config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all), Synthesis = new SynthesisOptions { StopThreshold = threshold } },
+                engine, config, corpus.FullName, new CorpusEvaluatorOptions { MaxItems = maxItems, AllItems = parse.GetValue(all), Synthesis = new SynthesisOptions { StopThreshold = threshold, Temperature = sampling, Seed = parse.GetValue(seed) } },
                 new ProgressLines(error), cancellationToken).ConfigureAwait(false);
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonLine.Of(Fields(result, folder, vocoderArgument, threshold, seconds)));
+                output.WriteLine(JsonLine.Of(Fields(result, folder, vocoderArgument, threshold, sampling, seconds)));
             }
             else
             {
@@ -86,7 +98,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static (string Key, object Value)[] Fields(CorpusEvaluation result, string model, string vocoder, double stopThreshold, double seconds)
+    private static (string Key, object Value)[] Fields(CorpusEvaluation result, string model, string vocoder, double stopThreshold, double temperature, double seconds)
     {
         var fields = new List<(string Key, object Value)>
         {
@@ -94,6 +106,7 @@ internal static class EvalCommand
             ("data", result.ManifestPath),
             ("vocoder", vocoder),
             ("stop_threshold", stopThreshold),
+            ("temperature", temperature),
             ("split", result.Split),
             ("held_out_items", result.HeldOutItems),
             ("items_evaluated", result.Items.Count),

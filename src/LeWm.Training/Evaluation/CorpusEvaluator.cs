@@ -27,8 +27,8 @@ namespace LeWm.Training.Evaluation;
 /// <para>
 /// Every rendering and the reference are analysed by the Vocos front end (<see cref="MelSpectrogram"/>, 24 kHz, 100
 /// bands); the reference recording is resampled to 24 kHz first. Durations and distortions use the 40 dB edge trim of
-/// <see cref="MelCepstralDistortion"/>. Synthesis is deterministic (temperature 0) and uses the item's speaker when the
-/// model has several.
+/// <see cref="MelCepstralDistortion"/>. Synthesis uses <see cref="CorpusEvaluatorOptions.Synthesis"/> (deterministic unless it
+/// sets a temperature without a seed) with the item's speaker when the model has several.
 /// </para>
 /// </remarks>
 public static class CorpusEvaluator

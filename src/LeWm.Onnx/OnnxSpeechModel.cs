@@ -58,7 +58,10 @@ public sealed class OnnxSpeechModel : ISpeechModel
         // A single-speaker model may name its one voice (exported from a checkpoint the trainer wrote for a one-speaker
         // corpus), but the engine reads any listed speaker as a speaker id to pass: report none, as SpeechModelInfo asks.
         config.Speakers == 0 ? [] : [.. config.SpeakerNames.OrderBy(s => s.Id).Select(s => new SpeakerDescriptor(s.Id, s.Name))],
-        config.TextNormalizerVersion);
+        config.TextNormalizerVersion)
+        {
+            DefaultTemperature = config.SamplingTemperature,
+        };
     }
 
     /// <inheritdoc />

@@ -86,6 +86,10 @@ public sealed record OnnxSpeechModelConfig
     [JsonPropertyName("speakers")]
     public List<SpeakerEntry> SpeakerNames { get; init; } = [];
 
+    /// <summary>The synthesis temperature of requests that set none (the checkpoint's <c>sampling_temperature</c>; 0 when absent).</summary>
+    [JsonPropertyName("sampling_temperature")]
+    public double SamplingTemperature { get; init; }
+
     /// <summary>The text normaliser version the model expects.</summary>
     [JsonPropertyName("text_normalizer_version")]
     public string TextNormalizerVersion { get; init; } = "none";
@@ -125,6 +129,11 @@ public sealed record OnnxSpeechModelConfig
             || config.LatentSize <= 0 || config.MelBands <= 0 || config.Downsample <= 0 || config.MaxTextBytes <= 0 || config.MaxFrames <= 0)
         {
             throw new OnnxModelException($"'{path}' lacks a valid d_model, heads, predictor_layers, latent_size, n_mels, downsample, max_text_bytes or max_frames.");
+        }
+
+        if (!(config.SamplingTemperature >= 0 && config.SamplingTemperature <= 10))
+        {
+            throw new OnnxModelException($"'{path}' has sampling_temperature {config.SamplingTemperature}; it must be in [0, 10].");
         }
 
         foreach (string component in new[] { "text_encoder", "predictor_step" })

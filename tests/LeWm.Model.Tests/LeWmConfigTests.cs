@@ -57,10 +57,11 @@ public sealed class LeWmConfigTests
             "predictor_layers", "decoder_channels", "decoder_res_blocks", "decoder_refine_convs", "decoder_kernel",
             "prediction_weight", "kl_weight", "recon_weight", "spectral_weight", "stop_weight", "stop_pos_weight",
             "spectral_fft_sizes", "prediction_input_noise", "detach_prediction_target", "cap_latents_per_byte", "cap_min_latents",
+            "sampling_temperature",
         ];
 
-        // prediction_input_noise is ours (training-time input noise); the reference reads configs without it, and
-        // ours read the reference's with it defaulting to 0.
+        // prediction_input_noise and sampling_temperature are ours (training-time input noise, the default synthesis
+        // temperature); the reference reads configs without them, and ours read the reference's with them at 0.
         Assert.Equal(expected, names);
     }
 
@@ -91,6 +92,15 @@ public sealed class LeWmConfigTests
     {
         var ex = Assert.Throws<ModelConfigurationException>(() => LeWmConfig.FromJson("""{"heads": 0}"""));
         Assert.Contains("heads must be a positive integer, got 0", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-0.5")]
+    [InlineData("10.5")]
+    public void FromJson_SamplingTemperatureOutOfRange_Throws(string value)
+    {
+        var ex = Assert.Throws<ModelConfigurationException>(() => LeWmConfig.FromJson($$"""{"sampling_temperature": {{value}}}"""));
+        Assert.Contains("sampling_temperature must be in [0, 10]", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

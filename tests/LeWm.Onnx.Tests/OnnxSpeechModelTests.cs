@@ -103,6 +103,44 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
         Assert.Equal(0, onnxModel.LiveGroups);
     }
 
+    [Theory]
+    [InlineData(0.25, null)]
+    [InlineData(-1.0, "sampling_temperature -1")]
+    public void Load_SamplingTemperatureOfTheExport_IsTheDefaultOrRefused(double temperature, string? problem)
+    {
+        // The export copies the checkpoint's configuration, sampling_temperature included (0 for the fixture).
+        string exported = File.ReadAllText(Path.Combine(fixture.Plain.ExportFolder, "config.json"));
+        Assert.Equal(0.0, (double)System.Text.Json.Nodes.JsonNode.Parse(exported)!["sampling_temperature"]!);
+        string folder = Directory.CreateTempSubdirectory("lewm-onnx-temperature-").FullName;
+        try
+        {
+            foreach (string file in Directory.EnumerateFiles(fixture.Plain.ExportFolder))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            string configPath = Path.Combine(folder, "config.json");
+            var config = System.Text.Json.Nodes.JsonNode.Parse(exported)!.AsObject();
+            config["sampling_temperature"] = temperature;
+            File.WriteAllText(configPath, config.ToJsonString());
+
+            if (problem is null)
+            {
+                using OnnxSpeechModel model = OnnxSpeechModel.Load(folder);
+                Assert.Equal(temperature, model.Info.DefaultTemperature);
+            }
+            else
+            {
+                var e = Assert.Throws<OnnxModelException>(() => OnnxSpeechModel.Load(folder));
+                Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Load_SingleSpeakerExportNamingItsVoice_ReportsNoSpeakersAndSpeaksWithoutOne()
     {

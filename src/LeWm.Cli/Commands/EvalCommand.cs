@@ -27,10 +27,9 @@ internal static class EvalCommand
             Description = "The stop probability at which synthesis ends (default 0.5; see SynthesisOptions.StopThreshold).",
             DefaultValueFactory = _ => 0.5,
         };
-        var temperature = new Option<double>("--temperature")
+        var temperature = new Option<double?>("--temperature")
         {
-            Description = "Standard deviation of the noise added to each generated latent (see SynthesisOptions.Temperature; 0: deterministic).",
-            DefaultValueFactory = _ => 0.0,
+            Description = "Standard deviation of the noise added to each generated latent (0: deterministic; default: the model's sampling_temperature).",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the sampling noise with --temperature (every item starts from it), so the figures repeat.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (means and per-item rows) as the last line." };
@@ -54,10 +53,10 @@ internal static class EvalCommand
                 throw new UsageException($"--stop-threshold must be between 0 and 1, exclusive (got {threshold}).");
             }
 
-            double sampling = parse.GetValue(temperature);
-            if (!(sampling >= 0 && sampling <= 10))
+            double? requestedTemperature = parse.GetValue(temperature);
+            if (requestedTemperature is double given && !(given >= 0 && given <= 10))
             {
-                throw new UsageException($"--temperature must be between 0 and 10 (got {sampling}).");
+                throw new UsageException($"--temperature must be between 0 and 10 (got {given}).");
             }
 
             DirectoryInfo corpus = parse.GetRequiredValue(data);
@@ -71,6 +70,7 @@ internal static class EvalCommand
             TextWriter error = parse.InvocationConfiguration.Error;
             long started = Stopwatch.GetTimestamp();
             ISpeechModel speechModel = SpeechModelFactory.Load(folder);
+            double sampling = requestedTemperature ?? speechModel.Info.DefaultTemperature;
 
             // An exported ONNX folder's config.json is the checkpoint's configuration plus kind/opset/graphs.
             LeWmConfig config = speechModel is LeWmSpeechModel checkpoint

@@ -25,6 +25,13 @@ public sealed record SpeechModelInfo(
     IReadOnlyList<SpeakerDescriptor> Speakers,
     string TextNormalizer)
 {
+    /// <summary>
+    /// Gets the sampling temperature a request without its own (<see cref="SynthesisOptions.Temperature"/> null) is
+    /// generated with: the model's recommendation (a LeWM checkpoint's <c>sampling_temperature</c>); 0, the default, is
+    /// deterministic greedy decoding.
+    /// </summary>
+    public double DefaultTemperature { get; init; }
+
     /// <summary>Gets the most latent frames one run generates for a text of <paramref name="textBytes"/> UTF-8 bytes.</summary>
     /// <param name="textBytes">The text's UTF-8 byte count.</param>
     /// <returns>min(ceil(slope · bytes) + intercept, ceil(max mel frames / downsample)).</returns>

@@ -340,7 +340,7 @@ public sealed partial class TtsEngine : ITtsEngine
             cap,
             options.ExactLatentFrames is not null,
             options.StopThreshold,
-            options.Temperature,
+            options.Temperature ?? Model.DefaultTemperature,
             options.Seed ?? Random.Shared.Next(),
             cancellationToken);
         _scheduler.Enqueue(request);

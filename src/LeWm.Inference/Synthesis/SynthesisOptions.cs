@@ -15,10 +15,12 @@ public sealed record SynthesisOptions
     public VoicePrompt? VoicePrompt { get; init; }
 
     /// <summary>
-    /// Gets the standard deviation of Gaussian noise added to each generated latent before it is fed back (0, the
-    /// default, is deterministic greedy decoding). Values around 0.1–0.3 vary prosody.
+    /// Gets the standard deviation of Gaussian noise added to each generated latent before it is fed back; 0 is
+    /// deterministic greedy decoding. Null (the default) uses the model's own recommendation,
+    /// <see cref="SpeechModelInfo.DefaultTemperature"/> (0 unless its checkpoint sets <c>sampling_temperature</c>; the
+    /// shipped Hindi voice does). Values around 0.1–0.3 vary prosody. Range 0–10.
     /// </summary>
-    public double Temperature { get; init; }
+    public double? Temperature { get; init; }
 
     /// <summary>Gets the seed of the sampling noise; null draws a fresh seed. The same seed and text give the same audio.</summary>
     public int? Seed { get; init; }
@@ -59,7 +61,7 @@ public sealed record SynthesisOptions
     public void Validate()
     {
         var problems = new List<string>();
-        if (!double.IsFinite(Temperature) || Temperature < 0 || Temperature > 10)
+        if (Temperature is double temperature && !(temperature >= 0 && temperature <= 10))
         {
             problems.Add($"Temperature must be in [0, 10] (got {Temperature}).");
         }

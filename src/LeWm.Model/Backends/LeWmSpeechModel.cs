@@ -73,7 +73,10 @@ public sealed class LeWmSpeechModel : ISpeechModel
         // engine reads any listed speaker as a speaker id to pass: report none, as SpeechModelInfo asks.
         Info = new SpeechModelInfo(
             c.NMels, c.LatentSize, c.Downsample, 24_000, 256, c.MaxTextBytes, c.MaxFrames, c.CapLatentsPerByte, c.CapMinLatents,
-            c.NSpeakers == 0 ? [] : [.. speakers.Select(s => new SpeakerDescriptor(s.Id, s.Name))], textNormalizer);
+            c.NSpeakers == 0 ? [] : [.. speakers.Select(s => new SpeakerDescriptor(s.Id, s.Name))], textNormalizer)
+        {
+            DefaultTemperature = c.SamplingTemperature,
+        };
     }
 
     /// <inheritdoc />

@@ -154,6 +154,16 @@ public sealed record LeWmConfig
     [JsonPropertyName("cap_min_latents")]
     public int CapMinLatents { get; init; } = 25;
 
+    /// <summary>
+    /// Gets the sampling temperature synthesis uses when a request sets none (<c>SynthesisOptions.Temperature</c>
+    /// null): the standard deviation of the noise added to each generated latent. 0, the default, is deterministic
+    /// greedy decoding. A trained voice records the value it was evaluated with (a model trained with
+    /// <see cref="PredictionInputNoise"/> often keeps moving and stops on its own only when it reads inputs with similar
+    /// noise). An addition to the reference; an inference setting, like the length cap.
+    /// </summary>
+    [JsonPropertyName("sampling_temperature")]
+    public double SamplingTemperature { get; init; }
+
     /// <summary>Gets the 24 M-parameter base shape (the reference's <c>LeWmConfig.base()</c>).</summary>
     public static LeWmConfig Base { get; } = new();
 
@@ -323,6 +333,11 @@ public sealed record LeWmConfig
         NonNegative("stop_weight", StopWeight);
         NonNegative("stop_pos_weight", StopPosWeight);
         NonNegative("prediction_input_noise", PredictionInputNoise);
+        if (!(SamplingTemperature >= 0 && SamplingTemperature <= 10))
+        {
+            errors.Add(Invariant($"sampling_temperature must be in [0, 10], got {SamplingTemperature}"));
+        }
+
         NonNegative("cap_latents_per_byte", CapLatentsPerByte);
         if (CapMinLatents < 0)
         {

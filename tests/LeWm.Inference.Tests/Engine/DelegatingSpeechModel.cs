@@ -5,7 +5,7 @@ namespace LeWm.Inference.Tests.Engine;
 /// <summary>An <see cref="ISpeechModel"/> that passes every call to <paramref name="inner"/>; tests override what they observe or script.</summary>
 internal abstract class DelegatingSpeechModel(ISpeechModel inner) : ISpeechModel
 {
-    public SpeechModelInfo Info => inner.Info;
+    public virtual SpeechModelInfo Info => inner.Info;
 
     public virtual ISpeechSequence StartSequence(SpeechText text, LatentFrames? prompt = null) => inner.StartSequence(text, prompt);
 

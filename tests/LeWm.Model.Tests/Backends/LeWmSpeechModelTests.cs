@@ -120,7 +120,7 @@ public sealed class LeWmSpeechModelTests
     public void Load_CheckpointFolder_ReportsConfigurationAndSpeakers()
     {
         string dir = Path.Combine(Path.GetTempPath(), "lewm-backend-" + Guid.NewGuid().ToString("N"));
-        LeWmConfig config = LeWmConfig.Tiny with { NSpeakers = 2 };
+        LeWmConfig config = LeWmConfig.Tiny with { NSpeakers = 2, SamplingTemperature = 0.25 };
         using (var network = new LeWmNetwork(config))
         {
             LeWmCheckpoint.Save(dir, network, config, [new SpeakerInfo(0, "asha"), new SpeakerInfo(1, "ravi")]);
@@ -134,6 +134,7 @@ public sealed class LeWmSpeechModelTests
             Assert.Equal(4, model.Info.Downsample);
             Assert.Equal(["asha", "ravi"], model.Info.Speakers.Select(s => s.Name));
             Assert.Equal(config.LengthCap(40), model.Info.LengthCap(40));
+            Assert.Equal(0.25, model.Info.DefaultTemperature);
             using ISpeechSequence sequence = model.StartSequence(Text("ok") with { Speaker = 1 });
             ArgumentException unknown = Assert.Throws<ArgumentException>(() => model.StartSequence(Text("ok") with { Speaker = 2 }));
             Assert.Contains("Speaker 2", unknown.Message, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ internal static class SynthesizeCommand
         var listSpeakers = new Option<bool>("--list-speakers") { Description = "Print the model's speakers (id and name) and exit; without --model, the default voice's." };
         var asFloat = new Option<bool>("--float") { Description = "Write 32-bit float WAV." };
         var sampleRate = new Option<int?>("--sample-rate") { Description = "Resample the output to 8000, 16000, 22050, 44100 or 48000 Hz (default 24000)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of the sampling noise, for reproducible output with --temperature." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the sampling noise (default 0: the same text gives the same audio)." };
         var temperature = new Option<double?>("--temperature") { Description = "Standard deviation of the noise added to each generated latent (0: deterministic; default: the model's sampling_temperature)." };
         var speed = new Option<double>("--speed") { Description = "Speaking rate: 1 is the model's pace, 1.25 is 25 % faster (0.25–4).", DefaultValueFactory = _ => 1.0 };
         var stopThreshold = new Option<double>("--stop-threshold")

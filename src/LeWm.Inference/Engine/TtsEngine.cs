@@ -341,7 +341,7 @@ public sealed partial class TtsEngine : ITtsEngine
             options.ExactLatentFrames is not null,
             options.StopThreshold,
             options.Temperature ?? Model.DefaultTemperature,
-            options.Seed ?? Random.Shared.Next(),
+            options.Seed ?? 0,
             cancellationToken);
         _scheduler.Enqueue(request);
         return request;

@@ -22,7 +22,10 @@ public sealed record SynthesisOptions
     /// </summary>
     public double? Temperature { get; init; }
 
-    /// <summary>Gets the seed of the sampling noise; null draws a fresh seed. The same seed and text give the same audio.</summary>
+    /// <summary>
+    /// Gets the seed of the sampling noise when the temperature is above 0; null uses seed 0, so the same text and
+    /// options give the same audio by default (cacheable, testable). Pass different seeds to vary the rendering.
+    /// </summary>
     public int? Seed { get; init; }
 
     /// <summary>Gets the speaking rate: 1 is the model's pace, 1.25 speaks 25 % faster (a length scale on the latents). Range 0.25–4.</summary>

@@ -15,7 +15,8 @@ public sealed class HindiVoiceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static readonly SynthesisOptions s_short = new() { ExactLatentFrames = 6 };
+    // The voice samples (its sampling_temperature); a fixed seed makes two renderings comparable.
+    private static readonly SynthesisOptions s_short = new() { ExactLatentFrames = 6, Seed = 7 };
 
     [Fact]
     public async Task UseDefaultVoice_QuickStart_WritesNonEmpty24kHzWav()
@@ -81,6 +82,24 @@ public sealed class HindiVoiceTests : IDisposable
         Assert.Equal(new SpeakerDescriptor(0, "hi"), speakers[0]);
         await using TtsEngine tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
         Assert.Equal(speakers, tts.Model.Speakers);
+    }
+
+    [Fact]
+    public async Task UseDefaultVoice_SamplesAtTheVoicesOwnTemperature_AndAnExplicitZeroIsGreedy()
+    {
+        double recorded = JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!["sampling_temperature"]!.GetValue<double>();
+        await using TtsEngine tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
+
+        SpeechResult seven = await tts.SynthesizeAsync("नमस्ते", s_short);
+        SpeechResult eight = await tts.SynthesizeAsync("नमस्ते", s_short with { Seed = 8 });
+        SpeechResult greedySeven = await tts.SynthesizeAsync("नमस्ते", s_short with { Temperature = 0 });
+        SpeechResult greedyEight = await tts.SynthesizeAsync("नमस्ते", s_short with { Temperature = 0, Seed = 8 });
+
+        Assert.True(recorded > 0);
+        Assert.Equal(recorded, tts.Model.DefaultTemperature);
+        float tolerance = 1e-4f * Math.Max(1f, greedySeven.Samples.Max(Math.Abs));
+        Assert.True(EngineFixture.MaxAbsDifference(seven.Samples, eight.Samples) > tolerance);
+        Assert.True(EngineFixture.MaxAbsDifference(greedySeven.Samples, greedyEight.Samples) <= tolerance);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LeWm.Inference;
 
 namespace LeWm.Onnx;
 
@@ -131,9 +132,9 @@ public sealed record OnnxSpeechModelConfig
             throw new OnnxModelException($"'{path}' lacks a valid d_model, heads, predictor_layers, latent_size, n_mels, downsample, max_text_bytes or max_frames.");
         }
 
-        if (!(config.SamplingTemperature >= 0 && config.SamplingTemperature <= 10))
+        if (!(config.SamplingTemperature >= 0 && config.SamplingTemperature <= SynthesisOptions.MaxTemperature))
         {
-            throw new OnnxModelException($"'{path}' has sampling_temperature {config.SamplingTemperature}; it must be in [0, 10].");
+            throw new OnnxModelException($"'{path}' has sampling_temperature {config.SamplingTemperature}; it must be in [0, {SynthesisOptions.MaxTemperature}].");
         }
 
         foreach (string component in new[] { "text_encoder", "predictor_step" })

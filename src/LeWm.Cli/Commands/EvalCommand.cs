@@ -54,9 +54,9 @@ internal static class EvalCommand
             }
 
             double? requestedTemperature = parse.GetValue(temperature);
-            if (requestedTemperature is double given && !(given >= 0 && given <= 10))
+            if (requestedTemperature is double given && !(given >= 0 && given <= SynthesisOptions.MaxTemperature))
             {
-                throw new UsageException($"--temperature must be between 0 and 10 (got {given}).");
+                throw new UsageException($"--temperature must be between 0 and {SynthesisOptions.MaxTemperature} (got {given}).");
             }
 
             DirectoryInfo corpus = parse.GetRequiredValue(data);

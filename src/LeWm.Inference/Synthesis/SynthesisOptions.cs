@@ -18,9 +18,12 @@ public sealed record SynthesisOptions
     /// Gets the standard deviation of Gaussian noise added to each generated latent before it is fed back; 0 is
     /// deterministic greedy decoding. Null (the default) uses the model's own recommendation,
     /// <see cref="SpeechModelInfo.DefaultTemperature"/> (0 unless its checkpoint sets <c>sampling_temperature</c>; the
-    /// shipped Hindi voice does). Values around 0.1–0.3 vary prosody. Range 0–10.
+    /// shipped Hindi voice does). Values around 0.1–0.3 vary prosody. Range 0–<see cref="MaxTemperature"/>.
     /// </summary>
     public double? Temperature { get; init; }
+
+    /// <summary>The highest sampling temperature a request, a checkpoint's <c>sampling_temperature</c> or the CLI accepts.</summary>
+    public const double MaxTemperature = 10;
 
     /// <summary>
     /// Gets the seed of the sampling noise when the temperature is above 0; null uses seed 0, so the same text and
@@ -64,9 +67,9 @@ public sealed record SynthesisOptions
     public void Validate()
     {
         var problems = new List<string>();
-        if (Temperature is double temperature && !(temperature >= 0 && temperature <= 10))
+        if (Temperature is double temperature && !(temperature >= 0 && temperature <= MaxTemperature))
         {
-            problems.Add($"Temperature must be in [0, 10] (got {Temperature}).");
+            problems.Add($"Temperature must be in [0, {MaxTemperature}] (got {Temperature}).");
         }
 
         if (!double.IsFinite(Speed) || Speed < 0.25 || Speed > 4)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LeWm.Inference;
 
 namespace LeWm.Model.Config;
 
@@ -333,9 +334,9 @@ public sealed record LeWmConfig
         NonNegative("stop_weight", StopWeight);
         NonNegative("stop_pos_weight", StopPosWeight);
         NonNegative("prediction_input_noise", PredictionInputNoise);
-        if (!(SamplingTemperature >= 0 && SamplingTemperature <= 10))
+        if (!(SamplingTemperature >= 0 && SamplingTemperature <= SynthesisOptions.MaxTemperature))
         {
-            errors.Add(Invariant($"sampling_temperature must be in [0, 10], got {SamplingTemperature}"));
+            errors.Add(Invariant($"sampling_temperature must be in [0, {SynthesisOptions.MaxTemperature}], got {SamplingTemperature}"));
         }
 
         NonNegative("cap_latents_per_byte", CapLatentsPerByte);

@@ -111,14 +111,9 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
         // The export copies the checkpoint's configuration, sampling_temperature included (0 for the fixture).
         string exported = File.ReadAllText(Path.Combine(fixture.Plain.ExportFolder, "config.json"));
         Assert.Equal(0.0, (double)System.Text.Json.Nodes.JsonNode.Parse(exported)!["sampling_temperature"]!);
-        string folder = Directory.CreateTempSubdirectory("lewm-onnx-temperature-").FullName;
+        string folder = OnnxTestFiles.CopyOfFolder(fixture.Plain.ExportFolder);
         try
         {
-            foreach (string file in Directory.EnumerateFiles(fixture.Plain.ExportFolder))
-            {
-                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            }
-
             string configPath = Path.Combine(folder, "config.json");
             var config = System.Text.Json.Nodes.JsonNode.Parse(exported)!.AsObject();
             config["sampling_temperature"] = temperature;
@@ -145,14 +140,9 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
     public void Load_SingleSpeakerExportNamingItsVoice_ReportsNoSpeakersAndSpeaksWithoutOne()
     {
         // What exporting a trainer's one-speaker checkpoint gives: n_speakers 0 and the corpus folder's name as speaker 0.
-        string folder = Directory.CreateTempSubdirectory("lewm-onnx-single-").FullName;
+        string folder = OnnxTestFiles.CopyOfFolder(fixture.Plain.ExportFolder);
         try
         {
-            foreach (string file in Directory.EnumerateFiles(fixture.Plain.ExportFolder))
-            {
-                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            }
-
             string configPath = Path.Combine(folder, "config.json");
             var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
             Assert.Equal(0, (int)config["n_speakers"]!);
@@ -242,11 +232,7 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
     [Fact]
     public void Load_FolderOfAnotherKindOrMissingGraph_ThrowsOnnxModelException()
     {
-        string folder = OnnxTestFiles.TempFolder();
-        foreach (string file in Directory.GetFiles(fixture.Plain.ExportFolder))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
+        string folder = OnnxTestFiles.CopyOfFolder(fixture.Plain.ExportFolder);
 
         File.Delete(Path.Combine(folder, "predictor_step.onnx"));
         OnnxModelException missing = Assert.Throws<OnnxModelException>(() => OnnxSpeechModel.Load(folder));
@@ -262,11 +248,7 @@ public sealed class OnnxSpeechModelTests(LeWmOnnxExportFixture fixture, ITestOut
     [InlineData("\"kind\": \"lewm\"", "\"kind\": \"vocos\"", "not an exported LeWM model")]
     public void Load_ConfigOfAnotherConfiguration_ThrowsOnnxModelException(string field, string replacement, string message)
     {
-        string folder = OnnxTestFiles.TempFolder();
-        foreach (string file in Directory.GetFiles(fixture.Plain.ExportFolder))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
+        string folder = OnnxTestFiles.CopyOfFolder(fixture.Plain.ExportFolder);
 
         string configPath = Path.Combine(folder, "config.json");
         string json = File.ReadAllText(configPath);

@@ -27,6 +27,18 @@ internal static class OnnxTestFiles
         return folder;
     }
 
+    /// <summary>A new temporary folder holding a copy of every file of <paramref name="source"/> (an export to edit).</summary>
+    public static string CopyOfFolder(string source)
+    {
+        string folder = TempFolder();
+        foreach (string file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        return folder;
+    }
+
     public static LogMel RandomMel(int bands, int frames, int seed)
     {
         var random = new Random(seed);

@@ -16,6 +16,9 @@ public sealed class HindiVoiceTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     // The voice samples (its sampling_temperature); a fixed seed makes two renderings comparable.
+    /// <summary>The shipped voice's <c>config.json</c> (its ONNX export's configuration).</summary>
+    private static JsonNode VoiceConfig() => JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!;
+
     private static readonly SynthesisOptions s_short = new() { ExactLatentFrames = 6, Seed = 7 };
 
     [Fact]
@@ -74,7 +77,7 @@ public sealed class HindiVoiceTests : IDisposable
     public async Task Speakers_MatchTheEngineAndConfigJson_WithSpeakerZeroTheDefault()
     {
         IReadOnlyList<SpeakerDescriptor> speakers = HindiVoice.Speakers;
-        JsonArray table = JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!["speakers"]!.AsArray();
+        JsonArray table = VoiceConfig()["speakers"]!.AsArray();
 
         Assert.NotEmpty(speakers);
         Assert.Equal(table.Select(s => new SpeakerDescriptor(s!["id"]!.GetValue<int>(), s["name"]!.GetValue<string>())), speakers);
@@ -87,7 +90,7 @@ public sealed class HindiVoiceTests : IDisposable
     [Fact]
     public async Task UseDefaultVoice_SamplesAtTheVoicesOwnTemperature_AndAnExplicitZeroIsGreedy()
     {
-        double recorded = JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!["sampling_temperature"]!.GetValue<double>();
+        double recorded = VoiceConfig()["sampling_temperature"]!.GetValue<double>();
         await using TtsEngine tts = TtsEngine.CreateBuilder().UseDefaultVoice().Build();
 
         SpeechResult seven = await tts.SynthesizeAsync("नमस्ते", s_short);
@@ -113,7 +116,7 @@ public sealed class HindiVoiceTests : IDisposable
             Assert.True(File.Exists(Path.Combine(folder, file)), file);
         }
 
-        Assert.Equal("lewm", JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!["kind"]!.GetValue<string>());
+        Assert.Equal("lewm", VoiceConfig()["kind"]!.GetValue<string>());
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class HindiVoiceTests : IDisposable
 
         Assert.Equal(Path.Combine(HindiVoice.DirectoryPath, "checkpoint"), folder);
         Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
-        JsonNode exported = JsonNode.Parse(File.ReadAllText(Path.Combine(HindiVoice.DirectoryPath, "config.json")))!;
+        JsonNode exported = VoiceConfig();
         JsonNode checkpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!;
         foreach (string key in new[] { "d_model", "heads", "predictor_layers", "latent_size", "n_mels", "downsample", "n_speakers", "text_normalizer_version" })
         {
